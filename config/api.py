@@ -1,0 +1,12 @@
+"""The API router: every app registers its endpoints here, under /api/v1/."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from core.api_views import ObtainTokenView
+
+router = DefaultRouter()
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+] + router.urls

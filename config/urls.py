@@ -1,0 +1,29 @@
+"""Top-level URLs: staff pages, public pages, the API under /api/v1/, the schema and the admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Uploaded files (attachments hold personal data) are never served as /media/: views check permissions.
+admin.site.site_header = _("乌兰·薪 管理后台")
+admin.site.site_title = _("乌兰·薪")
+admin.site.index_title = _("平台管理")
+
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -1,0 +1,97 @@
+"""The API base: token authentication, the one error format, the schema, /healthz and the pages."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_token_endpoint_returns_a_token_for_good_credentials(api_client):
+    UserFactory(username="hao")
+    response = api_client.post("/api/v1/auth/token/", {"username": "hao", "password": DEFAULT_PASSWORD},
+                               format="json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert len(token) == 40
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api_client.get("/api/v1/").status_code == 200
+
+
+def test_token_endpoint_refuses_bad_credentials_in_chinese(api_client):
+    UserFactory(username="hao")
+    response = api_client.post("/api/v1/auth/token/", {"username": "hao", "password": "wrong"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"error": {"code": "invalid_credentials", "message": "用户名或密码不正确。",
+                                         "fields": {}}}
+
+
+def test_validation_errors_are_listed_field_by_field(api_client):
+    response = api_client.post("/api/v1/auth/token/", {}, format="json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert error["message"] == "提交的数据有误,请按提示修改。"
+    assert error["fields"] == {"username": ["该字段是必填项。"], "password": ["该字段是必填项。"]}
+
+
+def test_unauthenticated_requests_get_the_error_format(api_client):
+    response = api_client.get("/api/v1/")
+    assert response.status_code in (401, 403)
+    assert response.json()["error"]["code"] == "not_authenticated"
+    assert response.json()["error"]["message"] == "身份认证信息未提供。"
+
+
+def test_unknown_api_paths_get_the_error_format(client):
+    response = client.get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_malformed_json_is_a_clear_error(api_client):
+    response = api_client.post("/api/v1/auth/token/", data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "parse_error"
+
+
+def test_openapi_schema_and_swagger_ui(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/auth/token/" in schema.content
+    assert client.get("/api/docs/").status_code == 200
+
+
+def test_login_page_is_in_chinese(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "工作人员登录" in response.content.decode()
+
+
+def test_staff_login_and_home_page(client):
+    UserFactory(username="hao")
+    response = client.post(reverse("login"), {"username": "hao", "password": DEFAULT_PASSWORD}, follow=True)
+    page = response.content.decode()
+    assert "工作日历" in page and "退出" in page
+
+
+def test_wrong_password_on_the_login_page_says_so_in_chinese(client):
+    UserFactory(username="hao")
+    response = client.post(reverse("login"), {"username": "hao", "password": "nope"})
+    assert "请输入一个正确的" in response.content.decode()
+
+
+def test_home_requires_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_admin_login_is_in_chinese(client):
+    response = client.get("/admin/login/")
+    assert "乌兰·薪 管理后台" in response.content.decode()
+
+
+def test_html_404_is_in_chinese(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
