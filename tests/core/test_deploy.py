@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(*args, **env):
-    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for the live server; production never has it.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    full_env = {**inherited, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env,
                           capture_output=True, text=True, timeout=120)
 
