@@ -1,6 +1,6 @@
 """The API router: every app registers its endpoints here, under /api/v1/."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from core.api_views import ObtainTokenView
@@ -9,4 +9,6 @@ router = DefaultRouter()
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("", include("clues.api_urls")),
+    path("", include("dispatch.api_urls")),
 ] + router.urls

@@ -18,6 +18,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("clues.urls_public")),
+    path("clues/", include("clues.urls_staff")),
+    path("", include("dispatch.urls")),
+    path("notices/", include("notifications.urls")),
 ]
 
 # Uploaded files (attachments hold personal data) are never served as /media/: views check permissions.

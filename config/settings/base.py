@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "clues",
     "wage_warnings",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [

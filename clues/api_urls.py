@@ -1,0 +1,3 @@
+"""API routes of the clues app, included by config/api.py."""
+
+urlpatterns = []

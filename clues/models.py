@@ -1,0 +1,244 @@
+"""Clues (欠薪线索) from every channel, their attachments, triage aids, and who saw personal data.
+
+A clue's `status` and deadlines are changed only through `dispatch.lifecycle`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    QR = "qr", _("乌兰·薪码")
+    WEB = "web", _("网上反映")
+    HOTLINE_12333 = "hotline_12333", _("12333热线")
+    HOTLINE_12345 = "hotline_12345", _("12345热线")
+    WALK_IN = "walk_in", _("窗口来访")
+    LETTER_VISIT = "letter_visit", _("信访")
+    NATIONAL_PLATFORM = "national_platform", _("全国根治欠薪线索反映平台")
+    TRANSFER_IN = "transfer_in", _("其他机关移送")
+
+
+STAFF_CHANNELS = [Channel.HOTLINE_12333, Channel.HOTLINE_12345, Channel.WALK_IN, Channel.LETTER_VISIT,
+                  Channel.TRANSFER_IN]
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("已归集")
+    ASSIGNED = "assigned", _("已转办")
+    IN_PROGRESS = "in_progress", _("办理中")
+    RESOLVED = "resolved", _("待审核")
+    CLOSED = "closed", _("已办结")
+
+
+class RiskColor(models.TextChoices):
+    RED = "red", _("红色(重大)")
+    ORANGE = "orange", _("橙色(一般)")
+    BLUE = "blue", _("蓝色(简单)")
+
+
+class Result(models.TextChoices):
+    PAID_IN_FULL = "paid_in_full", _("已足额支付")
+    PAID_PARTIALLY = "paid_partially", _("部分支付并达成分期协议")
+    NO_ARREARS = "no_arrears", _("经核实不存在欠薪")
+    ARBITRATION = "arbitration", _("引导劳动仲裁/诉讼")
+    POLICE = "police", _("移送公安机关")
+    UNREACHABLE = "unreachable", _("无法联系反映人")
+    DUPLICATE = "duplicate", _("重复线索")
+    OUT_OF_SCOPE = "out_of_scope", _("不属于受理范围")
+    OTHER = "other", _("其他")
+
+
+# Results where money moved: amount recovered and workers paid are required.
+MONEY_RESULTS = {Result.PAID_IN_FULL, Result.PAID_PARTIALLY}
+
+
+class Clue(models.Model):
+    Channel = Channel
+    Status = Status
+    RiskColor = RiskColor
+    Result = Result
+
+    tracking_code = models.CharField(_("查询码"), max_length=12, unique=True)
+    channel = models.CharField(_("来源渠道"), max_length=24, choices=Channel.choices)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    received_at = models.DateTimeField(_("首次收到时间"), help_text=_("期限从此时起算"))
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    external_id = models.CharField(_("外部编号"), max_length=64, null=True, blank=True, unique=True,
+                                   help_text=_("全国根治欠薪线索反映平台的线索编号"))
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    # What the worker reported.
+    employer_name = models.CharField(_("用人单位"), max_length=200)
+    employer_key = models.CharField(max_length=200, db_index=True, editable=False,
+                                    help_text="normalised employer name for duplicate matching")
+    employer_credit_code = models.CharField(_("用人单位统一社会信用代码"), max_length=18, blank=True,
+                                            db_index=True)
+    project = models.ForeignKey("projects.Project", verbose_name=_("工程项目"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="clues")
+    project_name = models.CharField(_("项目名称(反映人填写)"), max_length=200, blank=True)
+    work_address = models.CharField(_("务工地址"), max_length=200, blank=True)
+    district = models.ForeignKey("dispatch.Unit", verbose_name=_("务工所在旗县市区"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    complainant_name = models.CharField(_("反映人姓名"), max_length=50)
+    complainant_phone = models.CharField(_("反映人手机号"), max_length=20, db_index=True)
+    complainant_id_number = models.CharField(_("反映人身份证号"), max_length=18, blank=True, db_index=True)
+    worker_count = models.PositiveIntegerField(_("欠薪人数"), default=1)
+    amount_owed = models.DecimalField(_("欠薪金额(元)"), max_digits=14, decimal_places=2, default=0)
+    owed_from = models.DateField(_("欠薪起始月份"), null=True, blank=True)
+    owed_to = models.DateField(_("欠薪截止月份"), null=True, blank=True)
+    description = models.TextField(_("情况描述"), max_length=2000, blank=True)
+    consent_at = models.DateTimeField(_("同意个人信息处理时间"), null=True, blank=True)
+
+    # Triage aids (三步分离), computed at intake.
+    risk_color = models.CharField(_("风险等级"), max_length=8, choices=RiskColor.choices,
+                                  default=RiskColor.BLUE)
+    risk_reasons = models.JSONField(_("定级理由"), default=list, blank=True)
+    suggested_district = models.ForeignKey("dispatch.Unit", verbose_name=_("建议属地"), null=True,
+                                           blank=True, on_delete=models.SET_NULL, related_name="+")
+    suggested_department = models.ForeignKey("dispatch.Unit", verbose_name=_("建议行业部门"), null=True,
+                                             blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_repeat_visitor = models.BooleanField(_("重复访"), default=False)
+
+    # Routing and handling (set by dispatch.lifecycle only).
+    unit = models.ForeignKey("dispatch.Unit", verbose_name=_("承办单位"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="clues")
+    assigned_at = models.DateTimeField(_("转办时间"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("首次联系反映人时间"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("承办单位办结时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    claim_deadline = models.DateTimeField(_("认领期限"), null=True, blank=True)
+    response_deadline = models.DateTimeField(_("响应期限"), null=True, blank=True)
+    close_deadline = models.DateTimeField(_("办结期限"), null=True, blank=True)
+    retransfer_deadline = models.DateTimeField(_("重新转办期限"), null=True, blank=True)
+    # The earliest deadline still running; the supervision sweep reads only rows where this is due.
+    next_deadline_at = models.DateTimeField(_("最近期限"), null=True, blank=True)
+    is_overdue = models.BooleanField(_("已超期"), default=False)
+    result = models.CharField(_("核处结论"), max_length=20, choices=Result.choices, blank=True)
+    amount_recovered = models.DecimalField(_("追回金额(元)"), max_digits=14, decimal_places=2, null=True,
+                                           blank=True)
+    workers_paid = models.PositiveIntegerField(_("兑付人数"), null=True, blank=True)
+    resolution_note = models.TextField(_("办理情况"), blank=True)
+    merged_into = models.ForeignKey("self", verbose_name=_("合并至"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged_duplicates")
+    followup_satisfied = models.BooleanField(_("回访满意"), null=True, blank=True)
+    followup_note = models.CharField(_("回访意见"), max_length=500, blank=True)
+    followup_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    # Bumped by every transition, so a compare-and-swap can tell that a clue moved on under a request.
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("欠薪线索")
+        verbose_name_plural = _("欠薪线索")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["status", "-received_at"], name="clue_status_received"),
+            models.Index(fields=["unit", "status"], name="clue_unit_status"),
+            models.Index(fields=["received_at"], name="clue_received"),
+            models.Index(fields=["next_deadline_at"], name="clue_next_deadline",
+                         condition=models.Q(next_deadline_at__isnull=False)),
+            models.Index(fields=["project", "received_at"], name="clue_project_received"),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code} {self.employer_name}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        JPEG = "image/jpeg", "JPEG"
+        PNG = "image/png", "PNG"
+        PDF = "application/pdf", "PDF"
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=40, choices=Kind.choices)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class DuplicateCandidate(models.Model):
+    """A probable duplicate (open clue) or repeat visit (clue closed in the last 180 days) found at intake."""
+
+    class Kind(models.TextChoices):
+        DUPLICATE = "duplicate", _("疑似重复线索")
+        REPEAT = "repeat", _("重复访")
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="duplicate_candidates")
+    match = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    reason = models.CharField(_("理由"), max_length=200)
+
+    class Meta:
+        verbose_name = _("疑似重复")
+        verbose_name_plural = _("疑似重复")
+        constraints = [models.UniqueConstraint(fields=["clue", "match"], name="duplicate_once")]
+
+    def __str__(self):
+        return f"{self.clue_id} ~ {self.match_id}: {self.reason}"
+
+
+class PersonalDataView(models.Model):
+    """Each time a staff member saw a complainant's full ID or mobile number (个人信息保护法)."""
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="personal_data_views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    viewed_at = models.DateTimeField(auto_now_add=True)
+    fields = models.CharField(max_length=100)
+    via = models.CharField(max_length=20, default="page")
+
+    class Meta:
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
+        ordering = ["-viewed_at"]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.clue_id} ({self.fields})"
+
+
+class TriageSettings(models.Model):
+    """Thresholds and keywords of the three colours (登记分离); one row, editable in the admin."""
+
+    red_amount = models.DecimalField(_("红色:金额不低于(元)"), max_digits=14, decimal_places=2,
+                                     default=500000)
+    red_workers = models.PositiveIntegerField(_("红色:人数不少于"), default=30)
+    red_keywords = models.TextField(
+        _("红色:极端或群体事件关键词"),
+        default="跳楼\n堵路\n聚集\n讨薪群体\n群体\n自杀\n爬塔吊\n拉横幅\n上访",
+        help_text=_("每行一个"))
+    orange_amount = models.DecimalField(_("橙色:金额不低于(元)"), max_digits=14, decimal_places=2,
+                                        default=100000)
+    orange_workers = models.PositiveIntegerField(_("橙色:人数不少于"), default=10)
+    duplicate_window_days = models.PositiveIntegerField(_("同项目同单位视为重复的天数"), default=90)
+    repeat_window_days = models.PositiveIntegerField(_("重复访回溯天数"), default=180)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("研判规则")
+        verbose_name_plural = _("研判规则")
+
+    def __str__(self):
+        return str(_("研判规则"))
+
+    @classmethod
+    def current(cls):
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+    @property
+    def keyword_list(self):
+        return [k.strip() for k in self.red_keywords.splitlines() if k.strip()]

@@ -1,0 +1,32 @@
+"""Reads of clues, starting with who may see which (checked on the server, per object)."""
+
+from django.db.models import Exists, OuterRef
+
+from accounts.roles import Role
+
+from .models import Clue
+
+
+def can_see_all_clues(user):
+    return user.is_authenticated and (user.has_role(Role.INTAKE, Role.SUPERVISOR, Role.ADMIN)
+                                      or user.is_superuser)
+
+
+def clue_visible_queryset(user, queryset=None):
+    """The clues `user` may see: city staff see all; a unit officer sees those assigned to the unit, now or
+    before; anyone else sees none."""
+    from dispatch.models import Assignment
+
+    queryset = Clue.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if can_see_all_clues(user):
+        return queryset
+    if user.has_role(Role.OFFICER) and user.unit_id:
+        return queryset.filter(Exists(Assignment.objects.filter(clue=OuterRef("pk"), unit_id=user.unit_id)))
+    return queryset.none()
+
+
+def can_see_personal_data(user, clue):
+    """Full ID and mobile numbers: staff who may see the clue (the detail page records each view)."""
+    return clue_visible_queryset(user, Clue.objects.filter(pk=clue.pk)).exists()

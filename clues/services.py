@@ -1,0 +1,112 @@
+"""Writes of the intake side: one `clue_create` for every channel (统一归集)."""
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.api import ApplicationError
+
+from .models import Channel, Clue
+
+# No 0/O/1/I/L: a code read out over the phone must not be misheard.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TRACKING_LENGTH = 10
+
+
+def new_tracking_code():
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+
+
+def normalise_tracking_code(value):
+    """What a worker types → the stored form (upper case, no spaces or dashes)."""
+    return "".join(ch for ch in (value or "").upper() if ch.isalnum())
+
+
+def employer_key(name):
+    """A normalised employer name for duplicate matching: no spaces/brackets, no common suffix noise."""
+    text = "".join((name or "").split())
+    for a, b in (("(", "("), (")", ")")):
+        text = text.replace(a, b)
+    for noise in ("有限责任公司", "股份有限公司", "有限公司", "(集团)", "集团", "公司"):
+        text = text.replace(noise, "")
+    return text.lower()
+
+
+CLUE_FIELDS = (
+    "employer_name", "employer_credit_code", "project", "project_name", "work_address", "district",
+    "complainant_name", "complainant_phone", "complainant_id_number", "worker_count", "amount_owed",
+    "owed_from", "owed_to", "description", "external_id",
+)
+
+
+def clue_create(*, channel, data, created_by=None, received_at=None, idempotency_key=None,
+                attachments=(), consent=False):
+    """File one clue from any channel; returns (clue, created).
+
+    `data` holds cleaned values (a form's or serializer's validated data) named as CLUE_FIELDS. The same
+    idempotency key or external id twice gives back the first clue and creates nothing.
+    """
+    from notifications.services import sms_to_complainant
+
+    from dispatch import lifecycle
+
+    from .attachments import store_attachment
+    from .triage import apply_triage
+
+    if channel not in Channel.values:
+        raise ApplicationError(_("未知的来源渠道。"), fields={"channel": [_("未知的来源渠道。")]})
+    existing = _existing(idempotency_key, data.get("external_id"))
+    if existing is not None:
+        return existing, False
+
+    now = timezone.now()
+    received_at = received_at or now
+    if received_at > now:
+        message = _("收到时间不能晚于现在。")
+        raise ApplicationError(message, fields={"received_at": [message]})
+
+    values = {name: data[name] for name in CLUE_FIELDS if name in data and data[name] is not None}
+    project = values.get("project")
+    if project is not None and not values.get("district"):
+        values["district"] = project.district
+    clue = Clue(channel=channel, received_at=received_at, created_by=created_by,
+                idempotency_key=idempotency_key or None, consent_at=now if consent else None, **values)
+    clue.employer_key = employer_key(clue.employer_name)
+    try:
+        with transaction.atomic():
+            clue.tracking_code = _unique_tracking_code()
+            apply_triage(clue)  # saves the clue and its duplicate candidates
+            for upload in attachments:
+                store_attachment(clue, upload)
+            lifecycle.record_received(clue, actor=created_by)
+            sms_to_complainant(
+                clue,
+                _("【乌兰·薪】您反映的欠薪线索已受理,查询码 %(code)s。请凭查询码和手机号查看办理进度。")
+                % {"code": clue.tracking_code}, reason="received")
+    except IntegrityError:
+        # Two requests with the same key raced; the other one won: hand back its clue.
+        existing = _existing(idempotency_key, data.get("external_id"))
+        if existing is None:
+            raise
+        return existing, False
+    return clue, True
+
+
+def _existing(idempotency_key, external_id):
+    if idempotency_key:
+        found = Clue.objects.filter(idempotency_key=idempotency_key).first()
+        if found:
+            return found
+    if external_id:
+        return Clue.objects.filter(external_id=external_id).first()
+    return None
+
+
+def _unique_tracking_code():
+    # 31^10 ≈ 8e14 codes: a collision is all but impossible, but cheap to rule out.
+    while True:
+        code = new_tracking_code()
+        if not Clue.objects.filter(tracking_code=code).exists():
+            return code

@@ -1,0 +1,3 @@
+"""Public pages for workers (no account): the form, the QR entry and the progress page."""
+
+urlpatterns = []

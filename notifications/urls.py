@@ -1,0 +1,3 @@
+"""Staff in-app notices."""
+
+urlpatterns = []
