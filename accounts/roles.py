@@ -31,6 +31,8 @@ ROLE_PERMISSIONS = {
         "dispatch.*",
         "accounts.*",
         "projects.*",
+        "clues.*",
+        "notifications.*",
         "auth.view_group",
         "authtoken.*",
         "django_celery_beat.*",

@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,11 +49,10 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
     `data` holds cleaned values (a form's or serializer's validated data) named as CLUE_FIELDS. The same
     idempotency key or external id twice gives back the first clue and creates nothing.
     """
+    from dispatch import lifecycle
     from notifications.services import sms_to_complainant
 
-    from dispatch import lifecycle
-
-    from .attachments import store_attachment
+    from .attachments import store_attachment, validate_uploads
     from .triage import apply_triage
 
     if channel not in Channel.values:
@@ -67,6 +67,12 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
         message = _("收到时间不能晚于现在。")
         raise ApplicationError(message, fields={"received_at": [message]})
 
+    attachments = list(attachments)
+    if attachments:
+        try:
+            validate_uploads(attachments)
+        except ValidationError as exc:
+            raise ApplicationError(exc.messages[0], fields={"attachments": exc.messages}) from None
     values = {name: data[name] for name in CLUE_FIELDS if name in data and data[name] is not None}
     project = values.get("project")
     if project is not None and not values.get("district"):

@@ -24,8 +24,8 @@ DEMO_USERS = [
 DEMO_PROJECTS = [
     dict(code="WLCB-2026-0001", name="集宁区老旧小区改造工程(一期)", district="150902", sector="housing",
          address="集宁区新华街与解放路交叉口", developer_name="乌兰察布市城市建设投资有限公司",
-         developer_credit_code="91150900MA0N7B2X1K", contractor_name="内蒙古北疆建设集团有限公司",
-         contractor_credit_code="91150902MA13XY8Q2D", contract_sum=Decimal("38600000.00"),
+         developer_credit_code="91150900MA0N7B2X1B", contractor_name="内蒙古北疆建设集团有限公司",
+         contractor_credit_code="91150902MA13XY8Q21", contract_sum=Decimal("38600000.00"),
          is_government_invested=True, wage_manager="赵志刚", wage_manager_phone="13947400001"),
     dict(code="WLCB-2026-0002", name="卓资县三北防护林工程(2026年度)", district="150921", sector="forestry",
          address="卓资县巴音锡勒镇", developer_name="卓资县林业和草原局",
@@ -65,10 +65,7 @@ def seed_demo(password):
         spec.setdefault("start_date", dt.date(2026, 3, 1) + dt.timedelta(days=30 * index))
         Project.objects.update_or_create(code=spec.pop("code"), defaults=spec)
 
-    for hook in DEMO_HOOKS:
-        hook()
+    from dispatch.demo import seed_demo_clues
+
+    seed_demo_clues()
     return accounts
-
-
-# Apps that bring demo data of their own (clues in every state, warnings …) append a callable here.
-DEMO_HOOKS = []

@@ -47,4 +47,7 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_channel_display()} → {self.recipient or self.user}"
+        from core.identity import mask_mobile
+
+        recipient = mask_mobile(self.recipient) if self.channel == self.Channel.SMS else self.recipient
+        return f"{self.get_channel_display()} → {recipient or self.user}"

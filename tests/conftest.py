@@ -31,6 +31,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs Debian's chromium (apt-get install chromium)"))
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Units, roles, deadline policies and the ladder come from data migrations; a transactional test flushes
+    them away afterwards, so put them back for every test that uses the database."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from dispatch.reference import ensure_reference_data
+
+    ensure_reference_data()
+
+
 def pytest_sessionfinish(session, exitstatus):
     if not CI:
         return

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "notifications.context_processors.unread_notice_count",
             ],
         },
     },
@@ -157,6 +159,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # A Redis that does not answer must not hold up the request that queues a delivery (the outbox keeps it).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 else:
     # A real broker with no server process: kombu's filesystem transport (see README).
     CELERY_DATA = VAR_DIR / "celery"
@@ -176,6 +180,22 @@ CELERY_BEAT_SCHEDULE = {
     "calendar-coverage-check": {
         "task": "dispatch.tasks.check_calendar_coverage",
         "schedule": 24 * 60 * 60,
+    },
+    "outbox-delivery": {
+        "task": "notifications.tasks.deliver_outbox",
+        "schedule": 60,
+    },
+    "supervision-sweep": {
+        "task": "dispatch.tasks.supervision_sweep",
+        "schedule": float(os.environ.get("SUPERVISION_SWEEP_SECONDS", "60")),
+    },
+    "referral-delivery": {
+        "task": "dispatch.tasks.deliver_referrals",
+        "schedule": 5 * 60,
+    },
+    "daily-digests": {
+        "task": "dispatch.tasks.daily_digests",
+        "schedule": crontab(hour=8, minute=30),
     },
 }
 
@@ -207,6 +227,31 @@ SPECTACULAR_SETTINGS = {
 SITE_NAME = "乌兰·薪"
 SITE_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 HEALTHZ_BROKER_TIMEOUT = float(os.environ.get("HEALTHZ_BROKER_TIMEOUT", "2"))
+
+# Attachments (clues.attachments): JPEG, PNG or PDF, checked by content.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+ATTACHMENT_MAX_PIXELS = int(os.environ.get("ATTACHMENT_MAX_PIXELS", "40000000"))
+
+# Notifications (notifications.services): the outbox and its SMS gateway.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.backends.ConsoleSmsBackend")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "10"))
+SMS_SIGN = os.environ.get("SMS_SIGN", "乌兰·薪")
+NOTIFY_EMAIL = env_bool("NOTIFY_EMAIL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@ulanxin.localhost")
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+
+# Supervision letters and the referral to the Party committee supervision platform (dispatch.referrals).
+LETTER_ISSUER = os.environ.get("LETTER_ISSUER", "乌兰察布市人力资源和社会保障局")
+REFERRAL_ENDPOINT = os.environ.get("REFERRAL_ENDPOINT", "")
+REFERRAL_SECRET = os.environ.get("REFERRAL_SECRET", "")
+REFERRAL_TIMEOUT = float(os.environ.get("REFERRAL_TIMEOUT", "10"))
+REFERRAL_MAX_ATTEMPTS = int(os.environ.get("REFERRAL_MAX_ATTEMPTS", "10"))
+
+# Public endpoints: requests per client address ("20/m", "100/h"; "0" turns the limit off for a load test).
+PUBLIC_RATE_LIMIT = os.environ.get("PUBLIC_RATE_LIMIT", "20/m")
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 LOGGING = {
     "version": 1,

@@ -4,12 +4,9 @@ from django.db import migrations
 
 
 def load_units(apps, schema_editor):
-    from dispatch.reference import unit_rows
+    from dispatch.reference import load_units
 
-    Unit = apps.get_model("dispatch", "Unit")
-    for code, name, full_name, kind, sort_order in unit_rows():
-        Unit.objects.get_or_create(code=code, defaults={
-            "name": name, "full_name": full_name, "kind": kind, "sort_order": sort_order})
+    load_units(apps.get_model)
 
 
 class Migration(migrations.Migration):

@@ -2,14 +2,11 @@
 
 from django.db import migrations
 
-DEFAULTS = {"blue": 15, "orange": 15, "red": 5}
-
 
 def load(apps, schema_editor):
-    DeadlinePolicy = apps.get_model("dispatch", "DeadlinePolicy")
-    for color, close_days in DEFAULTS.items():
-        DeadlinePolicy.objects.get_or_create(risk_color=color, defaults={
-            "claim_days": 1, "response_days": 3, "close_days": close_days, "retransfer_hours": 24})
+    from dispatch.reference import load_deadline_policies
+
+    load_deadline_policies(apps.get_model)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,207 @@
+"""Writes of the outbox: queue SMS, in-app notices and e-mails in the caller's transaction, deliver them later.
+
+The database, not the broker, says what is still to send: a row stays pending until delivered, so a lost
+Celery message or a broker outage only delays it until the periodic `deliver_outbox` run.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.roles import Role
+from core.identity import normalize_mobile
+
+from .backends import get_sms_backend, send_email
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_ATTEMPTS = 8
+MAX_BACKOFF_MINUTES = 60
+
+Channel, State = OutboxMessage.Channel, OutboxMessage.State
+
+
+def schedule_delivery():
+    """Ask a worker to deliver soon, once the current transaction commits. Never raises: with the broker
+    down the rows stay pending and the periodic task sends them."""
+    transaction.on_commit(_enqueue_delivery)
+
+
+def _enqueue_delivery():
+    from .tasks import deliver_outbox
+
+    try:
+        deliver_outbox.apply_async(retry=True, retry_policy={
+            "max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5})
+    except Exception as exc:  # any broker failure: the periodic task is the safety net
+        logger.warning("outbox: could not queue delivery (%s); the periodic run will send", exc)
+
+
+def sms_to_complainant(clue, text, *, reason):
+    """Queue one SMS to the clue's complainant; the same clue and reason twice queue it once.
+    Returns the row, or None when the number is not a mobile (a landline cannot receive SMS)."""
+    try:
+        phone = normalize_mobile(clue.complainant_phone)
+    except ValidationError:
+        logger.info("outbox: clue %s has no mobile number, SMS %s not queued", clue.pk, reason)
+        return None
+    message, created = OutboxMessage.objects.get_or_create(
+        dedupe_key=f"sms:{clue.pk}:{reason}",
+        defaults={"channel": Channel.SMS, "recipient": phone, "clue": clue, "body": str(text)})
+    if created:
+        schedule_delivery()
+    return message
+
+
+def notify_users(users, *, subject, body, url="", clue=None, dedupe_prefix=None):
+    """An in-app notice for each active user (delivered at once), plus an e-mail when the user has an
+    address and settings.NOTIFY_EMAIL is on. With a dedupe_prefix, repeating the call adds nothing.
+    Returns the rows written."""
+    users = [user for user in users if user.is_active]
+    now = timezone.now()
+    subject, body = str(subject)[:200], str(body)
+    common = {"subject": subject, "body": body, "url": url, "clue": clue}
+    rows = []
+    for user in users:
+        rows.append(OutboxMessage(
+            channel=Channel.INAPP, user=user, state=State.SENT, sent_at=now,
+            dedupe_key=f"{dedupe_prefix}:inapp:{user.pk}" if dedupe_prefix else None, **common))
+        if getattr(settings, "NOTIFY_EMAIL", False) and user.email:
+            rows.append(OutboxMessage(
+                channel=Channel.EMAIL, user=user, recipient=user.email,
+                dedupe_key=f"{dedupe_prefix}:email:{user.pk}" if dedupe_prefix else None, **common))
+    if dedupe_prefix and rows:
+        taken = set(OutboxMessage.objects.filter(dedupe_key__in=[r.dedupe_key for r in rows])
+                    .values_list("dedupe_key", flat=True))
+        rows = [row for row in rows if row.dedupe_key not in taken]
+    if not rows:
+        return []
+    # ignore_conflicts: a concurrent run that wrote the same keys first wins, without an error here.
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=bool(dedupe_prefix))
+    if any(row.channel != Channel.INAPP for row in rows):
+        schedule_delivery()
+    return rows
+
+
+def _active_staff():
+    return get_user_model().objects.filter(is_active=True)
+
+
+def notify_unit_officers(unit, **kwargs):
+    """notify_users for the active officers of a unit."""
+    users = _active_staff().filter(unit=unit, groups__name=Role.OFFICER).distinct()
+    return notify_users(users, **kwargs)
+
+
+def notify_role(role, **kwargs):
+    """notify_users for every active holder of a role (superusers count as administrators)."""
+    query = Q(groups__name=str(role))
+    if str(role) == Role.ADMIN:
+        query |= Q(is_superuser=True)
+    return notify_users(_active_staff().filter(query).distinct(), **kwargs)
+
+
+def mark_all_read(user):
+    """Mark every unread in-app notice of `user` read; returns how many."""
+    return OutboxMessage.objects.filter(user=user, channel=Channel.INAPP, read_at__isnull=True).update(
+        read_at=timezone.now())
+
+
+def mark_read(user, message_id):
+    """Mark one of the user's own notices read; returns it, or None if it is not theirs."""
+    message = OutboxMessage.objects.filter(pk=message_id, user=user, channel=Channel.INAPP).first()
+    if message is not None and message.read_at is None:
+        message.read_at = timezone.now()
+        message.save(update_fields=["read_at"])
+    return message
+
+
+def retry_failed(queryset):
+    """Put failed rows back in the queue with a fresh set of attempts (the admin's 重新发送)."""
+    count = queryset.filter(state=State.FAILED).update(state=State.PENDING, attempts=0, next_attempt_at=None)
+    if count:
+        schedule_delivery()
+    return count
+
+
+# --- Delivery ------------------------------------------------------------------------------------------------
+
+
+def max_attempts():
+    return getattr(settings, "OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
+
+
+def backoff(attempts):
+    """Wait after the n-th failed attempt: 1, 2, 4 … minutes, at most an hour."""
+    return datetime.timedelta(minutes=min(2 ** (attempts - 1), MAX_BACKOFF_MINUTES))
+
+
+def _due(now):
+    return Q(state=State.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
+def _send(message):
+    if message.channel == Channel.SMS:
+        get_sms_backend().send(message.recipient, message.body)
+    elif message.channel == Channel.EMAIL:
+        body = message.body
+        if message.url:
+            link = message.url if "://" in message.url else settings.SITE_BASE_URL + message.url
+            body = f"{body}\n\n{link}"
+        send_email(message.recipient, message.subject, body)
+    # In-app notices are delivered by being in the database.
+
+
+def deliver_one(pk, now=None):
+    """Claim one due row, send it and record the outcome; returns "sent", "retry", "failed" or None when
+    the row is not due or another worker holds it. Safe to run from several workers at once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = OutboxMessage.objects.filter(_due(now), pk=pk)
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        # SQLite has no row locks; its IMMEDIATE transactions let one writer in at a time instead.
+        message = rows.first()
+        if message is None:
+            return None
+        try:
+            _send(message)
+        except Exception as exc:  # whatever the backend raised, the row must record it and wait
+            message.attempts += 1
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if message.attempts >= max_attempts():
+                message.state = State.FAILED
+                message.next_attempt_at = None
+                outcome = "failed"
+                logger.error("outbox: message %s failed after %s attempts: %s", pk, message.attempts, exc)
+            else:
+                message.next_attempt_at = now + backoff(message.attempts)
+                outcome = "retry"
+            message.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+            return outcome
+        message.state = State.SENT
+        message.sent_at = timezone.now()
+        message.attempts += 1
+        message.next_attempt_at = None
+        message.save(update_fields=["state", "sent_at", "attempts", "next_attempt_at"])
+        return "sent"
+
+
+def deliver_due(limit=200, now=None):
+    """Send up to `limit` due rows, oldest first; returns {"sent", "retry", "failed"} counts."""
+    now = now or timezone.now()
+    pks = list(OutboxMessage.objects.filter(_due(now)).order_by("created_at", "pk")
+               .values_list("pk", flat=True)[:limit])
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    for pk in pks:
+        outcome = deliver_one(pk, now=now)
+        if outcome:
+            counts[outcome] += 1
+    return counts
