@@ -30,11 +30,11 @@ INSERT INTO clues_clue (tracking_code, channel, status, received_at, created_at,
     employer_credit_code, project_name, work_address, complainant_name, complainant_phone, complainant_id_number,
     worker_count, amount_owed, description, risk_color, risk_reasons, is_repeat_visitor, is_overdue, result,
     resolution_note, followup_note, version, unit_id, closed_at)
-SELECT 'B' || lpad(g::text, 9, '0'), 'web', 'closed', now() - (g % 1000) * interval '1 day', now(),
-    '用人单位' || (g % 5000), 'key' || (g % 5000), '', '', '', '王勇', '139' || lpad((g % 100000000)::text, 8, '0'),
-    '', 1 + g % 40, (g % 900000)::numeric, '', 'blue', '[]'::jsonb, false, false, 'paid_in_full', '', '', 1,
-    (SELECT id FROM dispatch_unit WHERE kind <> 'city' ORDER BY id OFFSET (g % 29) LIMIT 1),
-    now() - (g % 1000) * interval '1 day' + interval '5 days'
+SELECT 'B' || lpad(g::text, 9, '0'), 'web', 'closed', now() - (g %% 1000) * interval '1 day', now(),
+    '用人单位' || (g %% 5000), 'key' || (g %% 5000), '', '', '', '王勇', '139' || lpad((g %% 100000000)::text, 8, '0'),
+    '', 1 + g %% 40, (g %% 900000)::numeric, '', 'blue', '[]'::jsonb, false, false, 'paid_in_full', '', '', 1,
+    (ARRAY(SELECT id FROM dispatch_unit WHERE kind <> 'city' ORDER BY id))[1 + g %% 29],
+    now() - (g %% 1000) * interval '1 day' + interval '5 days'
 FROM generate_series(%s, %s) AS g
 """
 
@@ -54,7 +54,7 @@ SELECT id, 'claim', claim_deadline, 'reminder', claim_deadline + interval '1 sec
 MAKE_FUTURE = """
 INSERT INTO dispatch_escalationstep (clue_id, deadline_kind, deadline_at, step, due_at, unit_id, state)
 SELECT id, 'close', now() + interval '10 days', 'reminder', now() + interval '10 days', unit_id, 'pending'
-FROM clues_clue WHERE status = 'closed' AND id %% 10 = 0
+FROM clues_clue WHERE status = 'closed' AND id % 10 = 0
 """
 
 
@@ -81,7 +81,7 @@ def run_sweep():
 
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        report = sweep(batch_size=500)
+        report = sweep()
         elapsed = time.perf_counter() - started
     return report, elapsed, len(queries.captured_queries)
 

@@ -53,8 +53,8 @@ def _district_names(unit):
     return names
 
 
-class _Units:
-    """Active districts and departments, by code and by pk (one query)."""
+class UnitDirectory:
+    """Active districts and departments, by code and by pk (one query); what the suggestions look units up in."""
 
     def __init__(self):
         kinds = [Unit.Kind.DISTRICT, Unit.Kind.DEPARTMENT]
@@ -267,7 +267,7 @@ def find_matches(clue, rules):
 def _compute(clue):
     """Set the triage fields on `clue` (not saved); return the matches to record."""
     rules = TriageSettings.current()
-    units = _Units()
+    units = UnitDirectory()
     clue.suggested_district = suggest_district(clue, units)[0]
     clue.suggested_department = suggest_department(clue, units)[0]
     clue.risk_color, reasons = risk_assessment(clue, rules)
@@ -312,7 +312,7 @@ def retriage(clue):
 
 def triage_explain(clue):
     """What the triage found, ready for a page or the API."""
-    units = _Units()
+    units = UnitDirectory()
     suggested = []
     for unit, (found, why) in ((clue.suggested_district, suggest_district(clue, units)),
                                (clue.suggested_department, suggest_department(clue, units))):

@@ -1,3 +1,19 @@
-"""Staff pages of the intake side: channel intake form and the national-platform import."""
+"""Staff pages of the intake side: channel intake, attachments, the national-platform import, and the old
+addresses of a clue's page and of the clue list, which redirect to the lifecycle's (dispatch:clue, dispatch:all)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "clues"
+
+urlpatterns = [
+    path("", views.clue_list_moved, name="list"),
+    path("new/", views.clue_new, name="new"),
+    path("projects/search/", views.project_search, name="project_search"),
+    path("<int:pk>/", views.clue_detail_moved, name="detail"),
+    path("<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("import/", views.import_upload, name="import"),
+    path("import/template.csv", views.import_template, name="import_template"),
+    path("import/<str:job_id>/", views.import_status, name="import_status"),
+]

@@ -21,7 +21,10 @@ urlpatterns = [
     path("", include("clues.urls_public")),
     path("clues/", include("clues.urls_staff")),
     path("", include("dispatch.urls")),
+    path("", include("dispatch.supervision_urls")),
     path("notices/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
+    path("projects/", include("projects.urls")),
 ]
 
 # Uploaded files (attachments hold personal data) are never served as /media/: views check permissions.
@@ -29,5 +32,7 @@ admin.site.site_header = _("乌兰·薪 管理后台")
 admin.site.site_title = _("乌兰·薪")
 admin.site.index_title = _("平台管理")
 
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"

@@ -3,14 +3,14 @@
 import logging
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from accounts.roles import Role
 from dispatch.workdays import WorkCalendar
 
 from .api import error_body
@@ -18,8 +18,18 @@ from .api import error_body
 logger = logging.getLogger(__name__)
 
 
-@login_required
 def home(request):
+    """A visitor gets the public landing page; each staff role lands on its own workspace; a user without a
+    role sees the account and calendar page."""
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "public/landing.html")
+    if user.has_role(Role.INTAKE):
+        return redirect("dispatch:triage")
+    if user.has_role(Role.OFFICER) and user.unit_id and not user.unit.is_city:
+        return redirect("dispatch:unit")
+    if user.has_role(Role.SUPERVISOR):
+        return redirect("reports:board")
     today = timezone.localdate()
     calendar = WorkCalendar.around(today, 10)
     return render(request, "home.html", {
@@ -59,6 +69,24 @@ def healthz(request):
     healthy = all(value == "ok" for value in checks.values())
     body = {"status": "ok" if healthy else "error", **checks}
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def bad_request(request, exception):
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("bad_request", _("请求无法处理,请检查提交的内容(文件是否过大)。")), status=400)
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception):
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("permission_denied", _("您没有执行该操作的权限。")), status=403)
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """Shown when a form comes back without its security token (often: cookies blocked, or the page was open
+    too long). The worker loses nothing by going back and sending again."""
+    return render(request, "csrf_failure.html", status=403)
 
 
 def page_not_found(request, exception):

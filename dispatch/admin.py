@@ -25,3 +25,6 @@ class WorkingDayOverrideAdmin(admin.ModelAdmin):
         if warning:
             messages.warning(request, warning)
         return super().changelist_view(request, extra_context)
+
+
+from . import admin_supervision  # noqa: F401,E402

@@ -88,14 +88,14 @@ class SweepReport:
     by_step: dict = field(default_factory=lambda: defaultdict(int))
 
 
-def sweep(*, now=None, batch_size=500):
+def sweep(*, now=None, batch_size=2000):
     """Take every step that is due now. Returns a SweepReport."""
     now = now or timezone.now()
     report = SweepReport()
     while True:
         with transaction.atomic():
-            steps = list(EscalationStep.objects.select_for_update(skip_locked=True)
-                         .filter(state=EscalationStep.State.PENDING, due_at__lte=now)
+            steps = list(EscalationStep.objects.select_for_update(skip_locked=True, of=("self",))
+                         .select_related("unit").filter(state=EscalationStep.State.PENDING, due_at__lte=now)
                          .order_by("due_at", "pk")[:batch_size])
             if not steps:
                 break
@@ -128,7 +128,7 @@ def _take_batch(steps, now, report):
         return
 
     ClueEvent.objects.bulk_create([
-        ClueEvent(clue_id=s.clue_id, kind=ClueEvent.Kind.ESCALATED, at=now, actor_unit=s.unit,
+        ClueEvent(clue_id=s.clue_id, kind=ClueEvent.Kind.ESCALATED, at=now, actor_unit_id=s.unit_id,
                   from_status=clues[s.clue_id].status, to_status=clues[s.clue_id].status,
                   note=_("%(step)s:%(deadline)s %(when)s") % {
                       "step": STEP_LABELS[s.step], "deadline": DEADLINE_LABELS[s.deadline_kind],

@@ -1,3 +1,22 @@
-"""Staff workspaces of the lifecycle: triage dashboard, unit workspace, review and follow-up queues."""
+"""Staff workspaces of the lifecycle: triage dashboard, unit workspace, review and follow-up queues, the clue
+detail page and one POST URL per move on a clue."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "dispatch"
+
+urlpatterns = [
+    path("triage/", views.triage, name="triage"),
+    path("triage/bulk-transfer/", views.bulk_transfer, name="bulk_transfer"),
+    path("clues-list/", views.clue_list, name="all"),
+    path("unit/", views.unit_workspace, name="unit"),
+    path("review/", views.review_queue, name="review"),
+    path("followup/", views.followup_queue, name="followup"),
+    path("filters/save/", views.saved_filter_save, name="filter_save"),
+    path("filters/<int:pk>/delete/", views.saved_filter_delete, name="filter_delete"),
+    path("clue/<int:pk>/", views.clue_detail, name="clue"),
+    path("clue/<int:pk>/reveal/", views.reveal_personal_data, name="reveal"),
+    *[path(f"clue/<int:pk>/{name}/", views.clue_action, {"action": name}, name=name) for name in views.MOVES],
+]

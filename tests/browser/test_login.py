@@ -8,7 +8,7 @@ from tests.factories import DEFAULT_PASSWORD, UserFactory
 @pytest.mark.django_db(transaction=True)
 def test_staff_logs_in_and_out(live_server, page):
     UserFactory(username="hao", last_name="郝", first_name="向松")
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/login/")
     assert page.locator("h1").inner_text() == "工作人员登录"
     page.fill("#id_username", "hao")
     page.fill("#id_password", "wrong-password")

@@ -81,10 +81,35 @@ def test_wrong_password_on_the_login_page_says_so_in_chinese(client):
     assert "请输入一个正确的" in response.content.decode()
 
 
-def test_home_requires_login(client):
-    response = client.get("/")
+def test_visitors_get_the_public_landing_page(client):
+    page = client.get("/").content.decode()
+    assert "我要反映欠薪" in page and 'href="/report/"' in page and 'href="/track/"' in page
+
+
+def test_staff_pages_require_login(client):
+    response = client.get("/triage/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("role, target", [("intake", "/triage/"), ("officer", "/unit/"),
+                                          ("supervisor", "/reports/")])
+def test_each_role_lands_on_its_workspace(client, role, target):
+    from tests.conftest import make_staff
+
+    user = make_staff(role, "150921" if role == "officer" else "150900", username=f"land_{role}")
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == target
+
+
+def test_a_form_without_its_token_gets_a_chinese_page(client):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
 
 
 def test_admin_login_is_in_chinese(client):

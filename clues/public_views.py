@@ -1,0 +1,273 @@
+"""The worker's pages (no account): the QR entry, the clue form, the receipt, the progress page.
+
+Views parse the request, call clues.public_forms / clues.services / dispatch.lifecycle, and render. They work
+without JavaScript (WeChat's browser) and every POST ends in a redirect (Post/Redirect/Get).
+"""
+
+from django.contrib import messages
+from django.core import signing
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.api import ApplicationError
+from core.identity import mask_mobile
+from core.ratelimit import check_request
+from projects.models import Project
+
+from .models import Channel, Clue
+from .public_forms import (
+    PublicClueForm,
+    file_public_clue,
+    find_tracked_clue,
+    new_form_key,
+    project_for_qr,
+    project_prefill,
+    public_progress,
+    satisfied_value,
+    search_projects,
+    submit_followup,
+    usable_text,
+    valid_client_key,
+)
+from .services import normalise_tracking_code
+
+RECEIPT_SALT = "clues.public.receipt"
+RECEIPT_MAX_AGE = 30 * 24 * 3600
+TRACKED_SESSION_KEY = "public_tracked_clues"
+MAX_TRACKED = 20
+
+
+def _too_many(request, verdict, template, context):
+    context = {**context, "rate_limited": True, "retry_after": verdict.retry_after}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+# --- the form -----------------------------------------------------------------------------------------------
+
+def _form_url(entry):
+    return reverse("public:qr_city") if entry == Channel.QR else reverse("public:report")
+
+
+def _form_page(request, *, entry, project=None, notice="", form=None, status=200, extra=None):
+    query = request.GET.get("project_q", "") if request.method == "GET" else ""
+    results = []
+    if query.strip():
+        verdict = check_request(request, "search")
+        if not verdict.allowed:
+            return _too_many(request, verdict, "public/clue_form.html", _form_context(
+                request, entry=entry, project=project, notice=notice, form=form or _blank_form(entry, project),
+                query=query, results=[]))
+        results = search_projects(query)
+    if form is None:
+        form = _blank_form(entry, project)
+    context = _form_context(request, entry=entry, project=project, notice=notice, form=form, query=query,
+                            results=results)
+    context.update(extra or {})
+    return render(request, "public/clue_form.html", context, status=status)
+
+
+def _blank_form(entry, project):
+    initial = {"entry": entry, "idempotency_key": new_form_key(), "worker_count": "1"}
+    if project is not None:
+        initial.update(project_prefill(project))
+    return PublicClueForm(initial=initial)
+
+
+def _form_context(request, *, entry, project, notice, form, query, results):
+    checked = getattr(form, "checked", None)
+    return {
+        "form": form,
+        "entry": entry,
+        "project": project,
+        "notice": notice,
+        "project_query": query,
+        "project_results": results,
+        "searched": bool(query.strip()),
+        "form_url": _form_url(entry),
+        "warnings": checked.warnings if checked else {},
+        "had_attachments": bool(request.FILES.getlist("attachments")) if request.method == "POST" else False,
+    }
+
+
+def _chosen_project(request):
+    """A project picked from the search results (?project=CODE), or None with a notice when unknown."""
+    code = request.GET.get("project", "").strip()
+    if not code:
+        return None, ""
+    project = Project.objects.select_related("district", "sector").filter(code=code[:40]).first()
+    if project is None:
+        return None, _("没有找到该项目,请重新查找,或直接填写项目名称。")
+    return project, ""
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report(request):
+    """/report/: the form opened from the website (channel web); every form posts here."""
+    if request.method == "POST":
+        return _submit(request)
+    project, notice = _chosen_project(request)
+    return _form_page(request, entry=Channel.WEB, project=project, notice=notice)
+
+
+@never_cache
+@require_GET
+def qr_city(request):
+    """/q/: the city-wide 乌兰·薪 code (no project)."""
+    project, notice = _chosen_project(request)
+    return _form_page(request, entry=Channel.QR, project=project, notice=notice)
+
+
+@never_cache
+@require_GET
+def qr_project(request, public_id):
+    """/q/<public_id>/: a project's code; a closed or unknown project still opens the city-wide form."""
+    project = project_for_qr(public_id)
+    if project is None:
+        return _form_page(request, entry=Channel.QR, notice=_(
+            "没有找到这个二维码对应的工程项目,您仍可在下面反映欠薪问题,并填写项目名称。"))
+    if not project.is_open:
+        return _form_page(request, entry=Channel.QR, notice=_(
+            "“%(name)s”已完工,这个二维码已停用。如仍被拖欠工资,请在下面反映,并查找或填写项目名称。")
+            % {"name": project.name})
+    return _form_page(request, entry=Channel.QR, project=project)
+
+
+def _submit(request):
+    entry = Channel.QR if request.POST.get("entry") == Channel.QR else Channel.WEB
+    form = PublicClueForm(request.POST, request.FILES)
+    verdict = check_request(request, "submit")
+    if not verdict.allowed:
+        form.is_valid()  # so what was typed is shown again, checked
+        return _too_many(request, verdict, "public/clue_form.html", _form_context(
+            request, entry=entry, project=form.project, notice="", form=form, query="", results=[]))
+    if form.is_valid():
+        key = request.POST.get("idempotency_key", "")
+        try:
+            clue, _created = file_public_clue(form.checked, channel=entry,
+                                              client_key=key if valid_client_key(key) else None, source="form")
+        except ApplicationError as exc:
+            for name, problems in exc.fields.items():
+                for problem in problems:
+                    form.add_error(name if name in form.fields else None, problem)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        else:
+            receipt = signing.dumps({"code": clue.tracking_code,
+                                     "warn": sorted(form.checked.warnings)}, salt=RECEIPT_SALT)
+            return redirect("public:receipt", token=receipt)
+    if not valid_client_key(form.data.get("idempotency_key", "")):
+        form.data = form.data.copy()
+        form.data["idempotency_key"] = new_form_key()
+    return _form_page(request, entry=entry, project=form.project, form=form)
+
+
+@never_cache
+@require_GET
+def receipt(request, token):
+    """After a successful submission: the tracking code, big, and the way to the progress page."""
+    try:
+        payload = signing.loads(token, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE)
+        code = payload["code"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return render(request, "public/clue_receipt.html", {"invalid": True}, status=404)
+    clue = Clue.objects.filter(tracking_code=code).only("tracking_code", "complainant_phone").first()
+    if clue is None:
+        return render(request, "public/clue_receipt.html", {"invalid": True}, status=404)
+    spaced = " ".join(code[i:i + 5] for i in range(0, len(code), 5))
+    return render(request, "public/clue_receipt.html", {
+        "code": code,
+        "spaced_code": spaced,
+        "masked_phone": mask_mobile(clue.complainant_phone),
+        "credit_code_warning": "employer_credit_code" in payload.get("warn", []),
+        "track_url": f"{reverse('public:track')}?{urlencode({'code': code})}",
+    })
+
+
+# --- the progress page ------------------------------------------------------------------------------------
+
+def _tracked(request):
+    return list(request.session.get(TRACKED_SESSION_KEY, []))
+
+
+def _remember(request, code):
+    tracked = [c for c in _tracked(request) if c != code] + [code]
+    request.session[TRACKED_SESSION_KEY] = tracked[-MAX_TRACKED:]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request):
+    """/track/: tracking code + the mobile number filed → the progress page; one neutral message otherwise."""
+    if request.method == "GET":
+        code = normalise_tracking_code(request.GET.get("code", ""))[:20]
+        return render(request, "public/track.html", {"code": code, "phone": ""})
+    code = request.POST.get("code", "")[:40]
+    phone = request.POST.get("phone", "")[:40]
+    context = {"code": code, "phone": phone}
+    verdict = check_request(request, "track")
+    if not verdict.allowed:
+        return _too_many(request, verdict, "public/track.html", context)
+    clue = find_tracked_clue(code, phone)
+    if clue is None:
+        return render(request, "public/track.html", {**context, "miss": _("查询码或手机号不正确")})
+    _remember(request, clue.tracking_code)
+    return redirect("public:progress", code=clue.tracking_code)
+
+
+def _progress_clue(request, code):
+    code = normalise_tracking_code(code)
+    if code not in _tracked(request):
+        return None
+    return Clue.objects.select_related("unit", "merged_into__unit").filter(tracking_code=code).first()
+
+
+def _progress_page(request, clue, *, status=200, **extra):
+    return render(request, "public/progress.html", {"clue": clue, "progress": public_progress(clue), **extra},
+                  status=status)
+
+
+@never_cache
+@require_GET
+def progress(request, code):
+    """/track/<code>/: shown only to a browser that proved the code and the mobile number on /track/."""
+    clue = _progress_clue(request, code)
+    if clue is None:
+        return redirect(f"{reverse('public:track')}?{urlencode({'code': normalise_tracking_code(code)[:20]})}")
+    return _progress_page(request, clue)
+
+
+@never_cache
+@require_POST
+def followup(request, code):
+    """一事一回访: the worker rates the result of a closed clue, once per closing."""
+    clue = _progress_clue(request, code)
+    if clue is None:
+        return redirect(f"{reverse('public:track')}?{urlencode({'code': normalise_tracking_code(code)[:20]})}")
+    note = request.POST.get("note", "")
+    if not usable_text(note):
+        note = ""
+    satisfied = satisfied_value(request.POST.get("satisfied"))
+    verdict = check_request(request, "track")
+    if not verdict.allowed:
+        return _too_many(request, verdict, "public/progress.html",
+                         {"clue": clue, "progress": public_progress(clue), "followup_note": note})
+    errors = {}
+    if satisfied is None:
+        errors["satisfied"] = [_("请选择满意或不满意。")]
+    else:
+        try:
+            submit_followup(clue, satisfied=satisfied, note=note)
+        except ApplicationError as exc:
+            errors = exc.fields or {"non_field_errors": [exc.message]}
+    if errors:
+        return _progress_page(request, clue, followup_errors=errors, followup_note=note,
+                              followup_choice=request.POST.get("satisfied", ""))
+    messages.success(request, _("感谢您的评价。"))
+    return redirect("public:progress", code=clue.tracking_code)
