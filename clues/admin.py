@@ -4,6 +4,7 @@ through dispatch.lifecycle; the admin may correct what was reported, which re-ru
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
 from core.identity import mask_mobile, mask_resident_id
 
 from .models import Attachment, Clue, DuplicateCandidate, PersonalDataView, TriageSettings
@@ -116,18 +117,9 @@ class ClueAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataView)
-class PersonalDataViewAdmin(admin.ModelAdmin):
+class PersonalDataViewAdmin(ReadOnlyAdmin):
     list_display = ("viewed_at", "user", "clue", "fields", "via")
     list_filter = ("via", "viewed_at")
     search_fields = ("=clue__tracking_code", "user__username")
     list_select_related = ("user", "clue")
     date_hierarchy = "viewed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

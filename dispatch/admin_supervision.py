@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import ReadOnlyAdmin
 from core.api import ApplicationError
 
 from . import referrals
@@ -21,19 +22,6 @@ from .models import (
     LetterTemplate,
     ReferralPackage,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A record written by the system: visible, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EscalationRuleForm(forms.ModelForm):

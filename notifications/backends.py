@@ -1,6 +1,7 @@
 """How an outbox row leaves the building: SMS through the backend named by settings.SMS_BACKEND, e-mail
 through Django's send_mail."""
 
+import abc
 import json
 import logging
 import urllib.error
@@ -21,9 +22,10 @@ class DeliveryError(Exception):
     """The message could not be handed over; the outbox retries it later."""
 
 
-class BaseSmsBackend:
+class BaseSmsBackend(abc.ABC):
+    @abc.abstractmethod
     def send(self, phone, text):
-        raise NotImplementedError
+        """Hand one SMS over; raise DeliveryError if it could not be."""
 
 
 class ConsoleSmsBackend(BaseSmsBackend):
