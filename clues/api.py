@@ -13,6 +13,8 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api import ChoiceField, DateTimeField
+
 from .filters import ORDERING_FIELDS, ClueFilter, clue_list_queryset
 from .intake_fields import can_enter_clues, format_month
 from .models import Channel, Clue
@@ -60,10 +62,10 @@ def _text(label, help_text=""):
 
 
 class ClueCreateSerializer(serializers.Serializer):
-    channel = serializers.ChoiceField(label=gettext_lazy("来源渠道"), choices=Channel.choices,
+    channel = ChoiceField(label=gettext_lazy("来源渠道"), choices=Channel.choices,
                                       error_messages={"required": gettext_lazy("请选择来源渠道。"),
                                                       "invalid_choice": gettext_lazy("未知的来源渠道“{input}”。")})
-    received_at = serializers.DateTimeField(
+    received_at = DateTimeField(
         label=gettext_lazy("首次收到时间"), required=False,
         help_text=gettext_lazy("事后补录时填写;不带时区按北京时间;默认现在;不能晚于现在。期限从此时起算。"))
     external_id = serializers.CharField(label=gettext_lazy("外部编号"), required=False, allow_blank=True,

@@ -10,7 +10,7 @@ from dispatch.models import Unit
 from dispatch.workdays import SHANGHAI
 
 from .models import Channel, Clue, DuplicateCandidate, RiskColor, Status
-from .selectors import clue_visible_queryset
+from .selectors import clue_visible_queryset, visible_duplicate_candidates
 
 # ?ordering= values: the deadline columns a triage desk sorts by, and the receipt time.
 ORDERING_FIELDS = ("next_deadline_at", "received_at", "close_deadline")
@@ -18,7 +18,8 @@ ORDERING_FIELDS = ("next_deadline_at", "received_at", "close_deadline")
 
 def clue_list_queryset(user):
     """The clues `user` may see, with everything a list row shows loaded in a fixed number of queries."""
-    candidates = DuplicateCandidate.objects.select_related("match").order_by("pk")
+    candidates = visible_duplicate_candidates(user, DuplicateCandidate.objects.select_related("match")) \
+        .order_by("pk")
     return (clue_visible_queryset(user)
             .select_related("unit", "district", "project", "suggested_district", "suggested_department",
                             "created_by")

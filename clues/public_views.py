@@ -100,7 +100,9 @@ def _chosen_project(request):
     code = request.GET.get("project", "").strip()
     if not code:
         return None, ""
-    project = Project.objects.select_related("district", "sector").filter(code=code[:40]).first()
+    project = None
+    if "\x00" not in code:  # PostgreSQL text cannot hold NUL: no project code has one
+        project = Project.objects.select_related("district", "sector").filter(code=code[:40]).first()
     if project is None:
         return None, _("没有找到该项目,请重新查找,或直接填写项目名称。")
     return project, ""

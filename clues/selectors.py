@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef
 
 from accounts.roles import Role
 
-from .models import Clue
+from .models import Clue, DuplicateCandidate
 
 
 def can_see_all_clues(user):
@@ -25,6 +25,15 @@ def clue_visible_queryset(user, queryset=None):
     if user.has_role(Role.OFFICER) and user.unit_id:
         return queryset.filter(Exists(Assignment.objects.filter(clue=OuterRef("pk"), unit_id=user.unit_id)))
     return queryset.none()
+
+
+def visible_duplicate_candidates(user, queryset=None):
+    """The possible duplicates whose matched clue `user` may see: a unit officer is not told, through the
+    triage aids of one of the unit's clues, of another unit's clue (its tracking code, status, the reason)."""
+    queryset = DuplicateCandidate.objects.all() if queryset is None else queryset
+    if can_see_all_clues(user):
+        return queryset
+    return queryset.filter(match__in=clue_visible_queryset(user).values("pk"))
 
 
 def can_see_personal_data(user, clue):

@@ -310,8 +310,11 @@ def retriage(clue):
     return clue
 
 
-def triage_explain(clue):
-    """What the triage found, ready for a page or the API."""
+def triage_explain(clue, user=None):
+    """What the triage found, ready for a page or the API; with `user`, only the possible duplicates that
+    user may see."""
+    from .selectors import visible_duplicate_candidates
+
     units = UnitDirectory()
     suggested = []
     for unit, (found, why) in ((clue.suggested_district, suggest_district(clue, units)),
@@ -321,8 +324,10 @@ def triage_explain(clue):
         if found is None or found.pk != unit.pk:
             why = _("研判时建议")
         suggested.append({"code": unit.code, "name": unit.name, "kind": unit.kind, "why": str(why)})
-    candidates = (DuplicateCandidate.objects.filter(clue=clue).select_related("match")
-                  .order_by("kind", "-match__received_at", "pk"))
+    candidates = DuplicateCandidate.objects.filter(clue=clue)
+    if user is not None:
+        candidates = visible_duplicate_candidates(user, candidates)
+    candidates = candidates.select_related("match").order_by("kind", "-match__received_at", "pk")
     return {
         "risk_color": clue.risk_color,
         "risk_color_label": str(clue.get_risk_color_display()),

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -35,6 +36,34 @@ class Conflict(ApplicationError):
 
     def __init__(self, message, *, code="conflict", fields=None):
         super().__init__(message, code=code, fields=fields)
+
+
+class ChoiceField(serializers.ChoiceField):
+    """DRF's ChoiceField, whose "invalid choice" message quotes what was sent. Text that is not valid Unicode
+    (a lone surrogate from a JSON "\\ud800" escape) could not be encoded in that answer, so it is refused first."""
+
+    default_error_messages = {"invalid_text": gettext_lazy("含有无效字符,请重新选择。")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            try:
+                data.encode("utf-8")
+            except UnicodeEncodeError:
+                self.fail("invalid_text")
+        return super().to_internal_value(data)
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's DateTimeField, with a Chinese field error instead of a crash for instants outside years 1–9999
+    (e.g. 0001-01-01T00:00:00+14:00, which DRF's own time-zone check cannot convert to UTC)."""
+
+    default_error_messages = {"overflow": gettext_lazy("日期时间超出可处理的范围。")}
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
 
 
 def _flatten(detail):
@@ -89,6 +118,9 @@ def exception_handler(exc, context):
         body = error_body("permission_denied", exc.detail)
     elif isinstance(exc, exceptions.NotFound):
         body = error_body("not_found", _("未找到。"))
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's parsers quote the decoder's English ("JSON parse error - Expecting value: …").
+        body = error_body("parse_error", _("请求内容无法解析,请提交有效的 JSON 或表单数据。"))
     elif isinstance(exc, exceptions.Throttled):
         body = error_body("throttled", _("请求过于频繁,请稍后再试。"))
     elif isinstance(exc, exceptions.APIException):

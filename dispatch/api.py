@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from clues.models import Clue, Result
 from clues.selectors import clue_visible_queryset
+from core.api import ChoiceField, DateTimeField
 
 from . import lifecycle
 from .models import ClueEvent, HandlingRecord, Unit
@@ -63,16 +64,16 @@ class ReturnInput(serializers.Serializer):
 
 
 class RecordInput(serializers.Serializer):
-    kind = serializers.ChoiceField(label=_("类别"), choices=HandlingRecord.Kind.choices)
+    kind = ChoiceField(label=_("类别"), choices=HandlingRecord.Kind.choices)
     note = serializers.CharField(label=_("办理情况"), max_length=2000)
-    occurred_at = serializers.DateTimeField(label=_("发生时间"), required=False)
+    occurred_at = DateTimeField(label=_("发生时间"), required=False)
     amount = serializers.DecimalField(label=_("支付金额"), max_digits=14, decimal_places=2, required=False,
                                       min_value=0)
     workers = serializers.IntegerField(label=_("支付人数"), required=False, min_value=0, max_value=100000)
 
 
 class ResolveInput(serializers.Serializer):
-    result = serializers.ChoiceField(label=_("核处结论"), choices=Result.choices)
+    result = ChoiceField(label=_("核处结论"), choices=Result.choices)
     amount_recovered = serializers.DecimalField(label=_("追回金额"), max_digits=14, decimal_places=2,
                                                 required=False, allow_null=True, min_value=0)
     workers_paid = serializers.IntegerField(label=_("兑付人数"), required=False, allow_null=True, min_value=0,
@@ -122,7 +123,8 @@ def _move_schema(request=None, summary=""):
 
 
 class ClueActionViewSet(viewsets.GenericViewSet):
-    """The moves of the clue lifecycle; each checks on the server that the user may see and act on it."""
+    """The moves of the clue lifecycle; each checks on the server that the user may see and act on it. The
+    clue is looked up before the input is read, so a clue the user may not see is a 404 whatever was sent."""
 
     serializer_class = ClueStateSerializer
     permission_classes = [IsAuthenticated]
@@ -145,9 +147,9 @@ class ClueActionViewSet(viewsets.GenericViewSet):
     @_move_schema(TransferInput, "转办")
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
+        clue = self._clue(pk)
         data = self._input(TransferInput)
-        clue = lifecycle.transfer(clue=self._clue(pk), unit=data["unit"], note=data.get("note", ""),
-                                  by=request.user)
+        clue = lifecycle.transfer(clue=clue, unit=data["unit"], note=data.get("note", ""), by=request.user)
         return self._state(clue)
 
     @_move_schema(None, "认领")
@@ -158,9 +160,9 @@ class ClueActionViewSet(viewsets.GenericViewSet):
     @_move_schema(ReturnInput, "退回")
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_to_triage(self, request, pk=None):
+        clue = self._clue(pk)
         data = self._input(ReturnInput)
-        return self._state(lifecycle.return_to_triage(clue=self._clue(pk), by=request.user,
-                                                      reason=data["reason"]))
+        return self._state(lifecycle.return_to_triage(clue=clue, by=request.user, reason=data["reason"]))
 
     @extend_schema(methods=["get"], responses=EventSerializer(many=True), tags=["clue lifecycle"],
                    summary="办理记录")
@@ -177,34 +179,38 @@ class ClueActionViewSet(viewsets.GenericViewSet):
     @_move_schema(ResolveInput, "办结")
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
+        clue = self._clue(pk)
         data = self._input(ResolveInput)
-        return self._state(lifecycle.resolve(clue=self._clue(pk), by=request.user, **data))
+        return self._state(lifecycle.resolve(clue=clue, by=request.user, **data))
 
     @_move_schema(ReviewInput, "审核")
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
+        clue = self._clue(pk)
         data = self._input(ReviewInput)
-        return self._state(lifecycle.review(clue=self._clue(pk), by=request.user, approve=data["approve"],
+        return self._state(lifecycle.review(clue=clue, by=request.user, approve=data["approve"],
                                             reason=data.get("reason", "")))
 
     @_move_schema(FollowupInput, "回访")
     @action(detail=True, methods=["post"])
     def followup(self, request, pk=None):
+        clue = self._clue(pk)
         data = self._input(FollowupInput)
-        return self._state(lifecycle.followup(clue=self._clue(pk), by=request.user, **data))
+        return self._state(lifecycle.followup(clue=clue, by=request.user, **data))
 
     @_move_schema(ReopenInput, "重新办理")
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
+        clue = self._clue(pk)
         data = self._input(ReopenInput)
-        clue = lifecycle.reopen(clue=self._clue(pk), by=request.user, note=data.get("note", ""))
+        clue = lifecycle.reopen(clue=clue, by=request.user, note=data.get("note", ""))
         return self._state(clue)
 
     @_move_schema(MergeInput, "合并重复线索")
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
-        data = self._input(MergeInput)
         clue = self._clue(pk)
+        data = self._input(MergeInput)
         into = get_object_or_404(self.get_queryset(), pk=data["into"])
         return self._state(lifecycle.merge(clue=clue, into=into, by=request.user))
 

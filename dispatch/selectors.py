@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from clues.models import Clue, DuplicateCandidate, RiskColor, Status
 from clues.personal_data import masked_values
-from clues.selectors import clue_visible_queryset
+from clues.selectors import clue_visible_queryset, visible_duplicate_candidates
 from core.identity import check_credit_code
 
 from . import lifecycle
@@ -101,15 +101,16 @@ class DeadlineClock:
 
 # --- the base of every list -------------------------------------------------------------------------------
 
-def _candidates():
-    return DuplicateCandidate.objects.select_related("match").order_by("kind", "pk")
+def _candidates(user):
+    return visible_duplicate_candidates(user, DuplicateCandidate.objects.select_related("match")) \
+        .order_by("kind", "pk")
 
 
 def clue_rows(user):
     """The clues `user` may see, with everything a list row shows, in a fixed number of queries."""
     return (clue_visible_queryset(user)
             .select_related("unit", "district", "project", "suggested_district", "suggested_department")
-            .prefetch_related(Prefetch("duplicate_candidates", queryset=_candidates())))
+            .prefetch_related(Prefetch("duplicate_candidates", queryset=_candidates(user))))
 
 
 def transfer_units():

@@ -281,7 +281,7 @@ def _render_detail(request, clue, *, personal=None, bound=None, error="", status
     context = {
         "clue": clue,
         "personal": personal or personal_data_for(clue, user),
-        "triage": triage_explain(clue),
+        "triage": triage_explain(clue, user),
         "clocks": clocks,
         "overdue": any(c.overdue for c in clocks),
         "assignments": selectors.assignment_history(clue),

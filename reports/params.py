@@ -127,9 +127,10 @@ def drilldown_from(user, query, *, required=True):
     unit = None
     code = (query.get("unit") or "").strip()
     if code:
-        unit = Unit.objects.filter(code=code, kind__in=selectors.REPORT_UNIT_KINDS).first()
+        if "\x00" not in code:  # PostgreSQL text cannot hold NUL: no unit code has one
+            unit = Unit.objects.filter(code=code, kind__in=selectors.REPORT_UNIT_KINDS).first()
         if unit is None:
-            errors["unit"] = [_("没有代码为“%(code)s”的承办单位。") % {"code": code[:32]}]
+            errors["unit"] = [_("没有代码为“%(code)s”的承办单位。") % {"code": code[:32].replace("\x00", "")}]
     channel = (query.get("channel") or "").strip() or None
     if channel and channel not in Channel.values:
         errors["channel"] = [_("来源渠道有误。")]

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.utils import timezone
@@ -152,6 +153,24 @@ def test_odd_json_values_are_field_errors_not_server_errors(api_as, intake_user)
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) >= {"employer_name", "worker_count", "amount_owed",
                                                        "owed_from"}
+
+
+def test_a_lone_surrogate_escape_in_the_channel_is_a_field_error_not_a_crash(api_as, intake_user):
+    # "\ud800" is valid JSON but no valid text: quoting it back ("未知的来源渠道“…”") could not be encoded.
+    body = json.dumps(payload(channel="\ud800"))
+    response = api_as(intake_user).post(URL, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"channel": ["含有无效字符,请重新选择。"]}
+    assert not Clue.objects.exists()
+
+
+@pytest.mark.parametrize("received_at", ["0001-01-01T00:00:00", "0001-01-01T00:00:00+14:00",
+                                         "9999-12-31T23:59:59-14:00"])
+def test_a_receipt_time_beyond_the_calendar_is_a_field_error(api_as, intake_user, received_at):
+    response = api_as(intake_user).post(URL, payload(received_at=received_at), format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"received_at": ["日期时间超出可处理的范围。"]}
+    assert not Clue.objects.exists()
 
 
 def test_a_credit_code_with_a_bad_check_character_comes_back_as_a_warning(api_as, intake_user):

@@ -117,6 +117,13 @@ def test_unknown_or_mangled_qr_code_opens_the_city_form_with_a_notice(client, pu
     assert "没有找到这个二维码对应的工程项目" in response.content.decode()
 
 
+@pytest.mark.parametrize("url", ["/q/", "/report/"])
+def test_a_project_code_with_a_nul_byte_opens_the_form_with_a_notice(client, url):
+    response = client.get(url, {"project": "WLCB\x002026"})
+    assert response.status_code == 200
+    assert "没有找到该项目" in response.content.decode()
+
+
 def test_website_form_is_channel_web_and_each_rendering_has_its_own_key(client):
     first = client.get("/report/").content.decode()
     second = client.get("/report/").content.decode()

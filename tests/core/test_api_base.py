@@ -55,6 +55,21 @@ def test_malformed_json_is_a_clear_error(api_client):
     assert response.json()["error"]["code"] == "parse_error"
 
 
+@pytest.mark.parametrize("body", ["{not json", '{"username": ', "[1,]"])
+def test_malformed_json_is_explained_in_chinese_not_with_the_decoders_english(api_client, body):
+    response = api_client.post("/api/v1/auth/token/", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"error": {"code": "parse_error",
+                                         "message": "请求内容无法解析,请提交有效的 JSON 或表单数据。",
+                                         "fields": {}}}
+
+
+def test_malformed_utf8_in_json_is_explained_in_chinese(api_client):
+    response = api_client.post("/api/v1/auth/token/", data=b'{"username": "\xff"}', content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "请求内容无法解析,请提交有效的 JSON 或表单数据。"
+
+
 def test_openapi_schema_and_swagger_ui(client):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200

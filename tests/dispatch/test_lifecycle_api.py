@@ -169,3 +169,25 @@ def test_lifecycle_endpoints_are_in_the_schema(client):
     for path in ("transfer", "claim", "return", "records", "resolve", "review", "followup", "reopen", "merge"):
         assert f"/api/v1/clues/{{id}}/{path}/" in schema, path
     assert "/api/v1/units/" in schema
+
+
+@pytest.mark.parametrize("occurred_at", ["0001-01-01", "0001-01-01T00:00:00+14:00"])
+def test_a_record_time_beyond_the_calendar_is_a_field_error(api_as, intake, officer, occurred_at):
+    clue = to_in_progress(new_clue(), intake, officer)
+    response = api_as(officer).post(f"/api/v1/clues/{clue.pk}/records/",
+                                    {"kind": "contact", "note": "电话联系", "occurred_at": occurred_at}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"occurred_at": ["日期时间超出可处理的范围。"]}
+    assert not clue.records.exists()
+
+
+@pytest.mark.parametrize("path, body", [("resolve/", '{"result": "\\ud800"}'),
+                                        ("records/", '{"kind": "\\ud800", "note": "电话联系"}')])
+def test_a_lone_surrogate_escape_in_a_choice_is_a_field_error_not_a_crash(api_as, intake, officer, path, body):
+    clue = to_in_progress(new_clue(), intake, officer)
+    response = api_as(officer).post(f"/api/v1/clues/{clue.pk}/{path}", data=body, content_type="application/json")
+    assert response.status_code == 400
+    field = "result" if path == "resolve/" else "kind"
+    assert response.json()["error"]["fields"] == {field: ["含有无效字符,请重新选择。"]}
+    clue.refresh_from_db()
+    assert clue.status == Status.IN_PROGRESS and not clue.records.exists()

@@ -126,3 +126,10 @@ def test_drill_down_refuses_unknown_metric_unit_channel_and_colour(units, api_as
     fields = response.json()["error"]["fields"]
     assert fields == {"metric": ["请选择要查看的统计项。"], "unit": ["没有代码为“nowhere”的承办单位。"],
                       "channel": ["来源渠道有误。"], "risk_color": ["风险等级有误。"]}
+
+
+@pytest.mark.parametrize("code", ["\x00", "150\x00921"])
+def test_drill_down_with_a_nul_byte_in_the_unit_code_is_a_field_error(units, api_as, supervisor_user, code):
+    response = api_as(supervisor_user).get(CLUES_URL, {**MARCH, "metric": "closed", "unit": code})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"unit": [f"没有代码为“{code.replace(chr(0), '')}”的承办单位。"]}
