@@ -57,7 +57,15 @@ class DateTimeField(serializers.DateTimeField):
     """DRF's DateTimeField, with a Chinese field error instead of a crash for instants outside years 1–9999
     (e.g. 0001-01-01T00:00:00+14:00, which DRF's own time-zone check cannot convert to UTC)."""
 
-    default_error_messages = {"overflow": gettext_lazy("日期时间超出可处理的范围。")}
+    default_error_messages = {"overflow": gettext_lazy("日期时间超出可处理的范围。"),
+                              "range": gettext_lazy("日期应在2000至2099之间。")}
+
+    def to_internal_value(self, value):
+        # The same plausible range as the staff forms (dispatch.forms): a year-2 receipt is a typing error.
+        result = super().to_internal_value(value)
+        if not 2000 <= result.year <= 2099:
+            self.fail("range")
+        return result
 
     def enforce_timezone(self, value):
         try:

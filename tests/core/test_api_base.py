@@ -135,3 +135,19 @@ def test_admin_login_is_in_chinese(client):
 def test_html_404_is_in_chinese(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("value, ok", [("0002-01-01T00:00:00", False), ("2150-01-01T00:00:00", False),
+                                       ("2026-11-01T09:00:00", True)])
+def test_api_datetimes_keep_to_the_forms_range(value, ok):
+    from core.api import DateTimeField
+
+    field = DateTimeField()
+    if ok:
+        assert field.run_validation(value).year == 2026
+    else:
+        from rest_framework.exceptions import ValidationError
+
+        with pytest.raises(ValidationError) as refused:
+            field.run_validation(value)
+        assert str(refused.value.detail[0]) in ("日期应在2000至2099之间。", "日期时间超出可处理的范围。")
