@@ -11,6 +11,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from core.serving import DEFAULT_BIND, base_url_for_bind
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -167,7 +169,7 @@ else:
     CELERY_DATA = VAR_DIR / "celery"
     for folder in ("out", "processed", "control"):
         (CELERY_DATA / folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"  # with a host kombu does not warn "No hostname was supplied"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_DATA / "out"),
         "data_folder_out": str(CELERY_DATA / "out"),
@@ -200,6 +202,20 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# What each task does, in the words the admin's 周期任务 pages show (core.admin_schedules).
+TASK_LABELS = {
+    "dispatch.tasks.supervision_sweep": _("督办巡查:标记超期,逐级发出提醒、督办、约谈和移交"),
+    "notifications.tasks.deliver_outbox": _("发送短信、站内通知和邮件"),
+    "dispatch.tasks.deliver_referrals": _("向党委监督贯通协调平台推送移交材料"),
+    "dispatch.tasks.daily_digests": _("每日待办汇总"),
+    "dispatch.tasks.check_calendar_coverage": _("检查工作日历:明年的放假和调休安排是否已录入"),
+    "dispatch.tasks.render_letter_files": _("生成督办函件的PDF和Word文件"),
+    "clues.tasks.run_national_import": _("导入全国根治欠薪线索反映平台的线索"),
+    "celery.backend_cleanup": _("清理过期的任务结果(本系统不保存任务结果,可停用)"),
+}
+# Results are not stored (CELERY_RESULT_BACKEND = None): no nightly result cleanup job either.
+CELERY_RESULT_EXPIRES = None
+
 # --- REST API --------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -226,7 +242,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- Application settings --------------------------------------------------------------------------------
 SITE_NAME = "乌兰·薪"
-SITE_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where runserver listens under `make run` (HOST:PORT); unless SITE_BASE_URL says otherwise, the printed URLs,
+# the QR codes, SMS and letters use this address (a 0.0.0.0 bind: this machine's local-network address).
+WEB_BIND = os.environ.get("WEB_BIND", DEFAULT_BIND)
+SITE_BASE_URL = (os.environ.get("SITE_BASE_URL") or base_url_for_bind(WEB_BIND)).rstrip("/")
 HEALTHZ_BROKER_TIMEOUT = float(os.environ.get("HEALTHZ_BROKER_TIMEOUT", "2"))
 
 # Attachments (clues.attachments): JPEG, PNG or PDF, checked by content.
