@@ -21,6 +21,11 @@ class User(AbstractUser):
         # Chinese order: family name first, no space (郝向松, not 向松 郝).
         return f"{self.last_name}{self.first_name}".strip()
 
+    def get_short_name(self):
+        # What the admin greets with ("欢迎, …"): the whole name, as a Chinese office addresses a colleague,
+        # never the given name alone (建国) nor a slice of a title (统管理员 of 系统管理员).
+        return self.display_name
+
     @property
     def display_name(self):
         return self.get_full_name() or self.username

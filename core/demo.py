@@ -11,14 +11,15 @@ from accounts.roles import Role
 from dispatch.models import Unit
 from projects.models import Project
 
-# username, role, unit code, name
+# username, role, unit code, (family name, given name): a title such as 系统管理员 is all given name, so the
+# admin greets "欢迎, 系统管理员", not a slice of it.
 DEMO_USERS = [
-    ("intake", Role.INTAKE, "150900", "郝向松"),
-    ("officer_jining", Role.OFFICER, "150902", "王建国"),
-    ("officer_zhuozi", Role.OFFICER, "150921", "姜洁"),
-    ("officer_housing", Role.OFFICER, "housing", "李明"),
-    ("supervisor", Role.SUPERVISOR, "150900", "张督办"),
-    ("admin", Role.ADMIN, "150900", "系统管理员"),
+    ("intake", Role.INTAKE, "150900", ("郝", "向松")),
+    ("officer_jining", Role.OFFICER, "150902", ("王", "建国")),
+    ("officer_zhuozi", Role.OFFICER, "150921", ("姜", "洁")),
+    ("officer_housing", Role.OFFICER, "housing", ("李", "明")),
+    ("supervisor", Role.SUPERVISOR, "150900", ("张", "督办")),
+    ("admin", Role.ADMIN, "150900", ("", "系统管理员")),
 ]
 
 DEMO_PROJECTS = [
@@ -50,7 +51,7 @@ def seed_demo(password):
     for username, role, unit_code, name in DEMO_USERS:
         user, _created = User.objects.get_or_create(username=username)
         user.unit = units[unit_code]
-        user.last_name, user.first_name = name[:1], name[1:]
+        user.last_name, user.first_name = name
         user.is_staff = role == Role.ADMIN
         user.is_superuser = role == Role.ADMIN
         user.set_password(password)
