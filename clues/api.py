@@ -91,6 +91,9 @@ class ClueCreateSerializer(serializers.Serializer):
     consent = serializers.BooleanField(
         label=gettext_lazy("同意个人信息处理"), required=False, default=False,
         help_text=gettext_lazy("渠道为 qr 或 web 时必须为 true"))
+    confirm_amount = serializers.BooleanField(
+        label=gettext_lazy("金额无误"), required=False, default=False,
+        help_text=gettext_lazy("平均每人每月欠薪高于研判规则的上限(默认30000元)时必须为 true,否则返回 400"))
 
     def validate_received_at(self, value):
         from django.utils import timezone
@@ -100,9 +103,10 @@ class ClueCreateSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs):
-        from .public_forms import clean_public_clue
+        from .public_forms import API_CONFIRM_HINT, clean_public_clue
 
-        checked = clean_public_clue(self.initial_data, attrs.get("attachments") or [])
+        checked = clean_public_clue(self.initial_data, attrs.get("attachments") or [],
+                                    confirm_hint=API_CONFIRM_HINT)
         errors = dict(checked.errors)
         if attrs["channel"] not in CONSENT_CHANNELS:
             errors.pop("consent", None)  # staff channels: recorded under the authority's statutory duty
@@ -136,7 +140,7 @@ class ClueSerializer(serializers.ModelSerializer):
     class Meta:
         model = Clue
         fields = ["id", "tracking_code", "channel", "external_id", "status", "risk_color", "risk_reasons",
-                  "suggested_units", "possible_duplicates", "is_repeat_visitor", "deadlines",
+                  "suggested_units", "possible_duplicates", "is_repeat_visitor", "amount_implausible", "deadlines",
                   "next_deadline_at", "unit", "is_overdue", "received_at", "created_at", "created_by",
                   "employer_name", "employer_credit_code", "project_code", "project_registered_name",
                   "project_name", "work_address", "district_code", "complainant_name", "complainant_phone",

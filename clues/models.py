@@ -19,6 +19,8 @@ class Channel(models.TextChoices):
     TRANSFER_IN = "transfer_in", _("其他机关移送")
 
 
+# The channels a worker files through personally (the public form and API); staff enter the others.
+PUBLIC_CHANNELS = [Channel.QR, Channel.WEB]
 STAFF_CHANNELS = [Channel.HOTLINE_12333, Channel.HOTLINE_12345, Channel.WALK_IN, Channel.LETTER_VISIT,
                   Channel.TRANSFER_IN]
 
@@ -101,6 +103,9 @@ class Clue(models.Model):
     suggested_department = models.ForeignKey("dispatch.Unit", verbose_name=_("建议行业部门"), null=True,
                                              blank=True, on_delete=models.SET_NULL, related_name="+")
     is_repeat_visitor = models.BooleanField(_("重复访"), default=False)
+    amount_implausible = models.BooleanField(
+        _("金额存疑"), default=False,
+        help_text=_("平均每人每月欠薪高于研判规则中的上限(金额可能填错,须核实)"))
 
     # Routing and handling (set by dispatch.lifecycle only).
     unit = models.ForeignKey("dispatch.Unit", verbose_name=_("承办单位"), null=True, blank=True,
@@ -223,6 +228,10 @@ class TriageSettings(models.Model):
     orange_amount = models.DecimalField(_("橙色:金额不低于(元)"), max_digits=14, decimal_places=2,
                                         default=100000)
     orange_workers = models.PositiveIntegerField(_("橙色:人数不少于"), default=10)
+    implausible_monthly_wage = models.DecimalField(
+        _("金额存疑:平均每人每月欠薪高于(元)"), max_digits=14, decimal_places=2, default=30000,
+        help_text=_("欠薪金额 ÷ 人数 ÷ 欠薪月数(起止月份都算;未填起始月份按12个月计)高于此数时,"
+                    "反映人须确认金额无误,研判时标为“金额存疑”"))
     duplicate_window_days = models.PositiveIntegerField(_("同项目同单位视为重复的天数"), default=90)
     repeat_window_days = models.PositiveIntegerField(_("重复访回溯天数"), default=180)
     updated_at = models.DateTimeField(auto_now=True)

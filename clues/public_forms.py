@@ -28,6 +28,7 @@ from .attachments import validate_uploads
 from .intake_fields import INPUT_FIELDS, MAX_LENGTHS, clean_clue_fields, parse_amount
 from .models import Channel, Clue
 from .services import clue_create, normalise_tracking_code
+from .triage import format_money
 
 MAX_DESCRIPTION = MAX_LENGTHS["description"]
 NUMBER_FIELDS = ("worker_count", "amount_owed")
@@ -45,6 +46,9 @@ class PublicClueInput:
     data: dict = field(default_factory=dict)  # named as clues.services.CLUE_FIELDS, ready for clue_create
     attachments: list = field(default_factory=list)
     consent: bool = False
+    amount_confirmed: bool = False
+    # Yuan per worker and month when above the city's ceiling: the worker must confirm the amount.
+    implausible_amount: Decimal | None = None
     errors: dict = field(default_factory=dict)  # {field: [Chinese messages]}
     warnings: dict = field(default_factory=dict)  # {field: [Chinese messages]}; never block a submission
 
@@ -86,13 +90,18 @@ def _consent(value):
     return value == 1
 
 
-def clean_public_clue(raw, files=()):
-    """Check one public submission; `raw` is a dict or QueryDict of INPUT_FIELDS and consent, `files`
-    the uploads.
+FORM_CONFIRM_HINT = gettext_lazy("确认无误的,请勾选“金额无误”后再提交。")
+API_CONFIRM_HINT = gettext_lazy("确认无误的,请在请求中加上 \"confirm_amount\": true 后再提交。")
+
+
+def clean_public_clue(raw, files=(), *, confirm_hint=FORM_CONFIRM_HINT):
+    """Check one public submission; `raw` is a dict or QueryDict of INPUT_FIELDS, consent and
+    confirm_amount, `files` the uploads.
 
     The rules of the reported fields are the intake rules every channel shares
     (clues.intake_fields.clean_clue_fields); this adds what only the public side needs: input a browser or
-    a JSON client may send that no person typed, the consent and the attachments.
+    a JSON client may send that no person typed, the consent, the attachments, and the worker's own
+    confirmation of an amount far above what the workers could be owed (`confirm_hint` says how to give it).
     """
     getter = getattr(raw, "get", None)
     result = PublicClueInput()
@@ -117,6 +126,17 @@ def clean_public_clue(raw, files=()):
     result.errors = {name: list(messages) for name, messages in cleaned.errors.items()}
     for name, problem in refused.items():
         result.errors[name] = [str(problem)]
+
+    result.implausible_amount = cleaned.implausible_amount
+    result.amount_confirmed = _consent(getter("confirm_amount") if getter else None)
+    if cleaned.implausible_amount is not None:
+        # Asked and answered: the amount stays a warning for staff, never an error once confirmed.
+        result.warnings.pop("amount_owed", None)
+        if not result.amount_confirmed:
+            result.add_error("amount_owed", _(
+                "按您填写的金额、人数和欠薪月份,平均每人每月被拖欠约%(per)s元,明显高于一般工资。"
+                "请核对金额(单位是元,不是分)、人数和月份。") % {"per": format_money(cleaned.implausible_amount)}
+                + str(confirm_hint))
 
     result.consent = _consent(getter("consent") if getter else None)
     if not result.consent:
@@ -228,9 +248,19 @@ class PublicClueForm(forms.Form):
         help_text=gettext_lazy("选填,最多5个,JPEG、PNG照片或PDF,每个不超过10MB(如考勤表、欠条、聊天记录截图)"),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
     consent = forms.BooleanField(label=gettext_lazy("我已阅读并同意上述个人信息处理说明"), required=False)
+    confirm_amount = forms.BooleanField(label=gettext_lazy("金额无误:我已核对金额、人数和月份"), required=False)
 
     REQUIRED = ("employer_name", "complainant_name", "complainant_phone", "worker_count", "amount_owed",
                 "consent")
+    # The order the page shows the fields in (templates/public/clue_form.html): the error summary lists the
+    # problems in this order, and the first of them gets the focus.
+    PAGE_ORDER = ("project_code", "project_name", "employer_name", "employer_credit_code", "district_code",
+                  "work_address", "worker_count", "amount_owed", "confirm_amount", "owed_from", "owed_to",
+                  "description", "attachments", "complainant_name", "complainant_phone", "complainant_id_number",
+                  "consent")
+    # Where a problem of a field that has no input of its own on the page is shown, and its short name.
+    ANCHORS = {"project_code": "project-section"}
+    SUMMARY_LABELS = {"project_code": gettext_lazy("工程项目"), "consent": gettext_lazy("个人信息处理说明")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -244,6 +274,33 @@ class PublicClueForm(forms.Form):
             self.fields[name].is_required_mark = True
         self.checked = None
         self.project = None
+
+    @property
+    def asks_amount_confirmation(self):
+        """The amount is far above what the workers could be owed: the page shows the 金额无误 box."""
+        return self.checked is not None and self.checked.implausible_amount is not None
+
+    def error_summary(self):
+        """[{name, anchor, label, message}] of every problem, in page order (what the summary at the top of
+        the page links to)."""
+        items = []
+        for name in self.PAGE_ORDER:
+            for message in self.errors.get(name, []):
+                label = self.SUMMARY_LABELS.get(name) or self.fields[name].label
+                items.append({"name": name, "anchor": self.ANCHORS.get(name, f"id_{name}"), "label": label,
+                              "message": message})
+        return items
+
+    def focus_first_error(self):
+        """Put `autofocus` on the first field in error, so even a browser without JavaScript opens the page
+        there; returns its name (None when nothing is wrong)."""
+        summary = self.error_summary()
+        if not summary:
+            return None
+        name = summary[0]["name"]
+        if name not in self.ANCHORS:
+            self.fields[name].widget.attrs.update({"autofocus": True, "data-first-error": True})
+        return name
 
     def clean(self):
         uploads = self.files.getlist("attachments") if hasattr(self.files, "getlist") else []
@@ -333,6 +390,10 @@ def public_progress(clue):
         "received_at": clue.received_at,
         "closed_at": subject.closed_at if subject.status == Clue.Status.CLOSED else None,
         "result": subject.get_result_display() if subject.status == Clue.Status.CLOSED else "",
+        "result_text": lifecycle.public_result_text(subject),
+        "amount_recovered": subject.amount_recovered if subject.status == Clue.Status.CLOSED else None,
+        "amount_recovered_text": _yuan(subject.amount_recovered) if subject.status == Clue.Status.CLOSED else "",
+        "workers_paid": subject.workers_paid if subject.status == Clue.Status.CLOSED else None,
         "timeline": lifecycle.public_timeline(subject),
         "deadlines": deadlines,
         "has_deadlines": bool(running),
@@ -343,6 +404,13 @@ def public_progress(clue):
             "at": clue.followup_at,
         },
     }
+
+
+def _yuan(amount):
+    """96000.00 → '96,000'; 1234.5 → '1,234.50' ("" for none)."""
+    if not amount:
+        return ""
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
 
 
 def submit_followup(clue, *, satisfied, note):

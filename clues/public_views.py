@@ -81,7 +81,10 @@ def _blank_form(entry, project):
 
 def _form_context(request, *, entry, project, notice, form, query, results):
     checked = getattr(form, "checked", None)
+    first_error = form.focus_first_error() if form.is_bound and form.errors else None
     return {
+        "error_summary": form.error_summary() if first_error else [],
+        "first_error": first_error,
         "form": form,
         "entry": entry,
         "project": project,

@@ -4,15 +4,16 @@ Suggestions only: staff confirm or override them; nothing here routes or closes 
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dispatch.models import Unit
 
-from .models import Clue, DuplicateCandidate, RiskColor, Status, TriageSettings
+from .models import PUBLIC_CHANNELS, Clue, DuplicateCandidate, RiskColor, Status, TriageSettings
 
 # --- 属地分离: district and sector ------------------------------------------------------------------------
 
@@ -168,6 +169,39 @@ def risk_assessment(clue, rules):
                             % {"amount": format_yuan(rules.orange_amount), "n": rules.orange_workers}]
 
 
+# --- 金额存疑: more than one worker could be owed for the months given ----------------------------------
+
+# A worker who does not say since when they are owed is counted as owed for a year: a long stretch, so only
+# an amount far out of line asks for confirmation.
+MONTHS_WHEN_UNKNOWN = 12
+
+
+def months_owed(owed_from, owed_to, today):
+    """The months of arrears, both ends included; a start month alone runs to `today`'s month."""
+    if owed_from is None:
+        return MONTHS_WHEN_UNKNOWN
+    end = owed_to or today
+    return max(1, (end.year - owed_from.year) * 12 + end.month - owed_from.month + 1)
+
+
+def monthly_amount_per_worker(amount, workers, owed_from, owed_to, today):
+    """What each worker is owed per month on average, in yuan (rounded down to whole yuan)."""
+    per = _decimal(amount) / max(int(workers or 1), 1) / months_owed(owed_from, owed_to, today)
+    return per.quantize(Decimal("1"), rounding=ROUND_DOWN)
+
+
+def implausible_amount(amount, workers, owed_from, owed_to, *, today, rules):
+    """The monthly amount per worker when it is above the city's ceiling (the amount is probably mistyped:
+    fen for yuan, the project's contract sum…), else None."""
+    per = monthly_amount_per_worker(amount, workers, owed_from, owed_to, today)
+    return per if per > rules.implausible_monthly_wage else None
+
+
+def format_money(value):
+    """12345678 → '12,345,678'."""
+    return f"{int(value):,}"
+
+
 # --- 重复分离: duplicates and repeat visits --------------------------------------------------------------
 
 MAX_MATCHES = 20
@@ -272,6 +306,9 @@ def _compute(clue):
     clue.suggested_department = suggest_department(clue, units)[0]
     clue.risk_color, reasons = risk_assessment(clue, rules)
     clue.risk_reasons = [str(reason) for reason in reasons]
+    clue.amount_implausible = implausible_amount(
+        clue.amount_owed, clue.worker_count, clue.owed_from, clue.owed_to,
+        today=timezone.localdate(clue.received_at), rules=rules) is not None
     matches = find_matches(clue, rules)
     clue.is_repeat_visitor = any(kind == DuplicateCandidate.Kind.REPEAT for _m, kind, _r in matches)
     return matches
@@ -284,7 +321,7 @@ def _record(clue, matches):
 
 
 TRIAGE_FIELDS = ["suggested_district", "suggested_department", "risk_color", "risk_reasons",
-                 "is_repeat_visitor"]
+                 "is_repeat_visitor", "amount_implausible"]
 
 
 def apply_triage(clue):
@@ -339,4 +376,19 @@ def triage_explain(clue, user=None):
              "status_label": str(c.match.get_status_display())}
             for c in candidates],
         "is_repeat_visitor": clue.is_repeat_visitor,
+        "amount_implausible": clue.amount_implausible,
+        "amount_note": amount_note(clue) if clue.amount_implausible else "",
     }
+
+
+def amount_note(clue):
+    """Why the amount is in doubt, for the clue's page and the API: the figure per worker and month, and
+    whether the worker confirmed it."""
+    rules = TriageSettings.current()
+    per = monthly_amount_per_worker(clue.amount_owed, clue.worker_count, clue.owed_from, clue.owed_to,
+                                    timezone.localdate(clue.received_at))
+    text = _("平均每人每月约%(per)s元,高于%(limit)s元") % {
+        "per": format_money(per), "limit": format_money(rules.implausible_monthly_wage)}
+    if clue.channel in PUBLIC_CHANNELS:
+        return text + _(";反映人提交时已确认金额无误,请核实")
+    return text + _(";请与反映人核实金额")

@@ -78,6 +78,20 @@ STATUS_PUBLIC_TEXT = {
     Status.RESOLVED: gettext_lazy("%(unit)s已办结,市级正在审核"),
     Status.CLOSED: gettext_lazy("已办结"),
 }
+# What the worker reads when the clue is closed: the result in plain words, not the category's name.
+RESULT_PUBLIC_TEXT = {
+    Result.PAID_IN_FULL: gettext_lazy("经%(unit)s核查处理,拖欠的工资已经足额支付。"),
+    Result.PAID_PARTIALLY: gettext_lazy("经%(unit)s核查处理,用人单位已支付部分工资,剩下的部分已签订分期支付协议,"
+                                        "请按协议约定的时间留意到账。"),
+    Result.NO_ARREARS: gettext_lazy("经%(unit)s核实,没有发现拖欠工资的情况。如您有新的证据,可以重新反映或拨打12333。"),
+    Result.ARBITRATION: gettext_lazy("经%(unit)s核查,这一争议需要通过劳动仲裁或诉讼解决,承办单位已告诉您怎样申请。"),
+    Result.POLICE: gettext_lazy("用人单位涉嫌拒不支付劳动报酬罪,%(unit)s已将案件移送公安机关。"),
+    Result.UNREACHABLE: gettext_lazy("%(unit)s多次联系您都没有联系上,线索已办结。"
+                                     "如仍被拖欠工资,请重新反映或拨打12333。"),
+    Result.DUPLICATE: gettext_lazy("这件事已经在同一事项的另一条线索中办理。"),
+    Result.OUT_OF_SCOPE: gettext_lazy("经%(unit)s核查,这件事不属于欠薪线索的受理范围,承办单位已告诉您可以向哪里反映。"),
+    Result.OTHER: gettext_lazy("%(unit)s已办结,办理情况见下面的办理过程。"),
+}
 
 
 # --- who may do what --------------------------------------------------------------------------------------
@@ -508,6 +522,14 @@ def public_subject(clue):
 def public_status_text(clue):
     unit = clue.unit.name if clue.unit_id else _("承办单位")
     return str(STATUS_PUBLIC_TEXT[clue.status]) % {"unit": unit}
+
+
+def public_result_text(clue):
+    """The closed clue's result in plain words for the worker ("" while it is not closed)."""
+    if clue.status != Status.CLOSED or not clue.result:
+        return ""
+    unit = clue.unit.name if clue.unit_id else _("承办单位")
+    return str(RESULT_PUBLIC_TEXT[clue.result]) % {"unit": unit}
 
 
 def public_timeline(clue):
