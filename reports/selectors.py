@@ -591,6 +591,26 @@ def _trend_rows(period, granularity, per_day):
     return rows
 
 
+def has_figures(row):
+    """Whether a unit had anything in the period: a transfer, a clue it held, or one overdue now."""
+    return bool(row["assignments"] or row["held"] or row["overdue_now"])
+
+
+def league(by_unit):
+    """The unit table as a supervisor reads it: (units with figures, units with nothing in the period).
+
+    Units with clues overdue now come first (most first), then the lowest completion rate, then the most
+    clues held; a unit without a rate (nothing held yet) after those with one. The quiet units are listed
+    apart, so the table is not a wall of zeros."""
+    active = [row for row in by_unit if has_figures(row)]
+    quiet = [row for row in by_unit if not has_figures(row)]
+    no_rate = Decimal(101)
+    active.sort(key=lambda row: (-row["overdue_now"],
+                                 no_rate if row["completion_rate"] is None else row["completion_rate"],
+                                 -row["held"]))
+    return active, quiet
+
+
 def city_average(report):
     """The city's figures to set beside one unit's: counts are the mean per unit of the table, rates are
     city-wide (all units' numerators over all denominators), the median is over every closed clue."""

@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
@@ -53,6 +54,15 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped:
         reporter.write_line(f"CI=true: {skipped} test(s) skipped; nothing may be skipped in CI.", red=True)
         session.exitstatus = 1
+
+
+def current_database_url():
+    """The URL of the database this test runs on, for a process the test starts (a worker, a web server)."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db["USER"] or "postgres"
+    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture

@@ -28,9 +28,17 @@
   }
 
   // --- charts ---------------------------------------------------------------------------------------
+  // The big screen (data-theme="dark") is read from across a room: light text, large type.
   function dark(element) { return element.dataset.theme === "dark"; }
+  function size(element, normal) { return dark(element) ? Math.round(normal * 1.5) : normal; }
   function textColor(element) { return dark(element) ? "#e3ecf7" : "#1f2933"; }
   function gridLines(element) { return { lineStyle: { color: dark(element) ? "#1f3b5c" : "#e4e9f0" } }; }
+  function text(element) { return { color: textColor(element), fontSize: size(element, 12) }; }
+  function title(element, label) {
+    return { text: label, left: "center", top: 4,
+             textStyle: { fontSize: size(element, 14), fontWeight: "bold", color: textColor(element) } };
+  }
+  function axisLabel(element, extra) { return Object.assign({ fontSize: size(element, 12), color: textColor(element) }, extra || {}); }
   // Units with something to show; every unit while none has (an empty period still draws the axis).
   function activeUnits(r) {
     var active = r.by_unit.filter(function (row) { return row.assigned > 0 || row.held > 0; });
@@ -40,19 +48,25 @@
   var builders = {
     trend: function (r, element) {
       return {
-        textStyle: { color: textColor(element) },
+        textStyle: text(element),
+        title: title(element, labels.trend_title),
         tooltip: { trigger: "axis" },
-        legend: { textStyle: { color: textColor(element) } },
-        grid: { left: 48, right: 56, top: 40, bottom: 40 },
-        xAxis: { type: "category", data: r.trend.map(function (row) { return row.label; }) },
-        yAxis: [{ type: "value", name: labels.units, minInterval: 1, splitLine: gridLines(element) },
-                { type: "value", name: "%", min: 0, max: 100, splitLine: { show: false } }],
+        legend: { top: size(element, 26), textStyle: text(element), itemWidth: size(element, 20),
+                  itemHeight: size(element, 12) },
+        grid: { left: size(element, 48), right: size(element, 56), top: size(element, 72), bottom: size(element, 32) },
+        xAxis: { type: "category", data: r.trend.map(function (row) { return row.label; }),
+                 axisLabel: axisLabel(element) },
+        yAxis: [{ type: "value", name: labels.units, minInterval: 1, splitLine: gridLines(element),
+                  axisLabel: axisLabel(element), nameTextStyle: text(element) },
+                { type: "value", name: "%", min: 0, max: 100, splitLine: { show: false },
+                  axisLabel: axisLabel(element), nameTextStyle: text(element) }],
         series: [
           { name: labels.collected, type: "bar", data: r.trend.map(function (row) { return row.collected; }),
             itemStyle: { color: "#1565c0" } },
           { name: labels.closed, type: "bar", data: r.trend.map(function (row) { return row.closed; }),
             itemStyle: { color: "#2e7d32" } },
-          { name: labels.completion_rate, type: "line", yAxisIndex: 1,
+          { name: labels.completion_rate, type: "line", yAxisIndex: 1, symbolSize: size(element, 6),
+            lineStyle: { width: size(element, 2) },
             data: r.trend.map(function (row) { return row.completion_rate; }), itemStyle: { color: "#ef6c00" } }
         ]
       };
@@ -60,51 +74,69 @@
     units: function (r, element) {
       var rows = activeUnits(r).slice().reverse();
       return {
-        textStyle: { color: textColor(element) },
-        title: { text: labels.by_unit, left: "center", textStyle: { fontSize: 14, color: textColor(element) } },
+        textStyle: text(element),
+        title: title(element, labels.by_unit),
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-        grid: { left: 8, right: 48, top: 36, bottom: 24, containLabel: true },
-        xAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" },
+        grid: { left: 8, right: size(element, 64), top: size(element, 40), bottom: size(element, 24), containLabel: true },
+        xAxis: { type: "value", min: 0, max: 100, axisLabel: axisLabel(element, { formatter: "{value}%" }),
                  splitLine: gridLines(element) },
-        yAxis: { type: "category", data: rows.map(function (row) { return row.name; }) },
+        yAxis: { type: "category", data: rows.map(function (row) { return row.name; }), axisLabel: axisLabel(element) },
         series: [{
           name: labels.completion_rate, type: "bar",
           data: rows.map(function (row) {
             return { value: row.completion_rate === null ? 0 : row.completion_rate,
                      itemStyle: { color: row.flagged ? "#c62828" : "#2e7d32" } };
           }),
-          label: { show: true, position: "right", formatter: "{c}%", color: textColor(element) },
-          markLine: { symbol: "none", data: [{ xAxis: r.completion_target, name: labels.target }],
-                      lineStyle: { color: "#b71c1c", type: "dashed" } }
+          label: { show: true, position: "right", formatter: "{c}%", color: textColor(element),
+                   fontSize: size(element, 12) },
+          markLine: { symbol: "none", silent: true,
+                      data: [{ xAxis: r.completion_target }],
+                      label: { formatter: labels.target + " " + r.completion_target + "%", position: "end",
+                               color: dark(element) ? "#ffab91" : "#b71c1c", fontSize: size(element, 12) },
+                      lineStyle: { color: dark(element) ? "#ff8a65" : "#b71c1c", type: "dashed", width: size(element, 1) } }
         }]
       };
     },
     channel: function (r, element) {
       return {
-        textStyle: { color: textColor(element) },
+        textStyle: text(element),
+        title: title(element, labels.by_channel),
         tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
         series: [{
-          type: "pie", radius: ["30%", "55%"],
-          label: { color: textColor(element), formatter: "{b}\n{c}" },
+          type: "pie", radius: ["30%", "55%"], center: ["50%", "55%"],
+          label: { color: textColor(element), fontSize: size(element, 12), formatter: "{b}\n{c}" },
           data: r.by_channel.filter(function (row) { return row.collected > 0; })
             .map(function (row) { return { name: row.label, value: row.collected, code: row.channel }; })
         }]
       };
     },
     risk: function (r, element) {
+      // No legend: each bar is its level's own colour (solid: collected, pale: closed) and says what it is.
+      function pale(hex) {
+        var n = parseInt(hex.slice(1), 16);
+        return "rgba(" + (n >> 16) + "," + ((n >> 8) & 255) + "," + (n & 255) + ",0.45)";
+      }
+      function bar(row, value, closed) {
+        var colour = payload.risk_colors[row.risk_color];
+        return { value: value, itemStyle: { color: closed ? pale(colour) : colour } };
+      }
+      function label(name) {
+        return { show: true, position: "top", color: textColor(element), fontSize: size(element, 12),
+                 formatter: function (p) { return name + " " + p.value; } };
+      }
       return {
-        textStyle: { color: textColor(element) },
+        textStyle: text(element),
+        title: title(element, labels.by_risk),
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-        legend: { textStyle: { color: textColor(element) } },
-        grid: { left: 40, right: 16, top: 40, bottom: 30 },
-        xAxis: { type: "category", data: r.by_risk_color.map(function (row) { return row.label; }) },
-        yAxis: { type: "value", minInterval: 1, splitLine: gridLines(element) },
+        grid: { left: size(element, 40), right: 16, top: size(element, 56), bottom: size(element, 30) },
+        xAxis: { type: "category", data: r.by_risk_color.map(function (row) { return row.label; }),
+                 axisLabel: axisLabel(element) },
+        yAxis: { type: "value", minInterval: 1, splitLine: gridLines(element), axisLabel: axisLabel(element) },
         series: [
-          { name: labels.collected, type: "bar", data: r.by_risk_color.map(function (row) {
-            return { value: row.collected, itemStyle: { color: payload.risk_colors[row.risk_color] } };
-          }) },
-          { name: labels.closed, type: "bar", data: r.by_risk_color.map(function (row) { return row.closed; }),
-            itemStyle: { color: "#829ab1" } }
+          { name: labels.collected, type: "bar", label: label(labels.collected_short),
+            data: r.by_risk_color.map(function (row) { return bar(row, row.collected, false); }) },
+          { name: labels.closed, type: "bar", label: label(labels.closed_short),
+            data: r.by_risk_color.map(function (row) { return bar(row, row.closed, true); }) }
         ]
       };
     }
