@@ -11,24 +11,40 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("管理员")
 
 
+# Every set of roles the code checks, named once. Business rules say which set a move or page needs.
+TRIAGE_ROLES = frozenset({Role.INTAKE, Role.ADMIN})  # route clues: transfer, merge, intake from other channels
+REVIEW_ROLES = frozenset({Role.INTAKE, Role.SUPERVISOR, Role.ADMIN})  # review closures, follow-ups, reopen
+OFFICER_ROLES = frozenset({Role.OFFICER})  # handle the clues of their own unit
+CITY_WIDE_ROLES = frozenset({Role.INTAKE, Role.SUPERVISOR, Role.ADMIN})  # see every clue, the board, letters
+STAFF_ROLES = frozenset(Role)  # any staff role
+
+
+def has_any_role(user, roles):
+    """Whether `user` holds one of `roles` (a superuser holds them all)."""
+    return user is not None and user.is_authenticated and (
+        user.is_superuser or any(user.has_role(r) for r in roles))
+
+
 # app_label.codename of the model permissions each role holds in the admin. Business rules (who may make
 # which move on a clue) live in the lifecycle module; these only open the admin screens.
 ROLE_PERMISSIONS = {
     Role.INTAKE: [
-        "dispatch.view_unit",
+        "units.view_unit",
         "projects.view_project",
     ],
     Role.OFFICER: [
-        "dispatch.view_unit",
+        "units.view_unit",
         "projects.view_project",
     ],
     Role.SUPERVISOR: [
-        "dispatch.view_unit",
-        "dispatch.view_workingdayoverride",
+        "units.view_unit",
+        "units.view_workingdayoverride",
         "projects.view_project",
     ],
     Role.ADMIN: [
+        "units.*",
         "dispatch.*",
+        "supervision.*",
         "accounts.*",
         "projects.*",
         "clues.*",

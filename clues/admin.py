@@ -1,5 +1,5 @@
 """Admin screens of the intake side. A clue's status and deadlines are never edited here: they move only
-through dispatch.lifecycle; the admin may correct what was reported, which re-runs triage."""
+through clues.lifecycle; the admin may correct what was reported, which re-runs triage."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdmin
 from core.identity import mask_mobile, mask_resident_id
 
-from .models import Attachment, Clue, DuplicateCandidate, PersonalDataView, TriageSettings
+from .models import Attachment, Clue, DeadlinePolicy, DuplicateCandidate, PersonalDataView, TriageSettings
 from .triage import retriage
 
 
@@ -56,7 +56,7 @@ class DuplicateCandidateInline(admin.TabularInline):
         return False
 
 
-# Written only by dispatch.lifecycle (status, routing, deadlines, result) or by intake and triage.
+# Written only by clues.lifecycle (status, routing, deadlines, result) or by intake and triage.
 LIFECYCLE_FIELDS = (
     "tracking_code", "channel", "status", "received_at", "created_at", "created_by", "external_id",
     "unit", "assigned_at", "claimed_at", "first_contact_at", "returned_at", "resolved_at", "closed_at",
@@ -123,3 +123,11 @@ class PersonalDataViewAdmin(ReadOnlyAdmin):
     search_fields = ("=clue__tracking_code", "user__username")
     list_select_related = ("user", "clue")
     date_hierarchy = "viewed_at"
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(admin.ModelAdmin):
+    list_display = ("risk_color", "claim_days", "response_days", "close_days", "retransfer_hours",
+                    "updated_at")
+    list_editable = ("claim_days", "response_days", "close_days", "retransfer_hours")
+    ordering = ("risk_color",)

@@ -19,6 +19,9 @@ from .filters import ORDERING_FIELDS, ClueFilter, clue_list_queryset
 from .intake_fields import can_enter_clues, format_month
 from .models import Channel, Clue
 from .personal_data import VIA_API, masked_values, personal_data_for
+from .public_forms import clean_public_clue
+from .services import clue_create
+from .triage import UnitDirectory, suggest_department, suggest_district
 
 CONSENT_CHANNELS = {Channel.QR, Channel.WEB}
 
@@ -100,7 +103,6 @@ class ClueCreateSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs):
-        from .public_forms import clean_public_clue
 
         checked = clean_public_clue(self.initial_data, attrs.get("attachments") or [])
         errors = dict(checked.errors)
@@ -184,7 +186,6 @@ class ClueSerializer(serializers.ModelSerializer):
 
     def _units(self):
         # One query per response for the reasons ("why") of the suggestions, not one per clue.
-        from .triage import UnitDirectory
 
         if "_triage_units" not in self.context:
             self.context["_triage_units"] = UnitDirectory()
@@ -194,7 +195,6 @@ class ClueSerializer(serializers.ModelSerializer):
         "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
         "why": {"type": "string"}}}})
     def get_suggested_units(self, clue):
-        from .triage import suggest_department, suggest_district
 
         units = self._units()
         suggested = []
@@ -303,7 +303,6 @@ class ClueViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retriev
                    400: OpenApiResponse(description="字段有误(逐字段中文说明)"),
                    403: OpenApiResponse(description="只有受理员和管理员可以录入")})
     def create(self, request, *args, **kwargs):
-        from .services import clue_create
 
         serializer = ClueCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)

@@ -9,7 +9,11 @@ from django.utils.translation import gettext as _
 
 from core.api import ApplicationError
 
+from . import lifecycle
+from .attachments import store_attachment, validate_uploads
 from .models import Channel, Clue
+from .notify import sms_to_complainant
+from .triage import apply_triage, employer_key
 
 # No 0/O/1/I/L: a code read out over the phone must not be misheard.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -23,16 +27,6 @@ def new_tracking_code():
 def normalise_tracking_code(value):
     """What a worker types → the stored form (upper case, no spaces or dashes)."""
     return "".join(ch for ch in (value or "").upper() if ch.isalnum())
-
-
-def employer_key(name):
-    """A normalised employer name for duplicate matching: no spaces/brackets, no common suffix noise."""
-    text = "".join((name or "").split())
-    for a, b in (("(", "("), (")", ")")):
-        text = text.replace(a, b)
-    for noise in ("有限责任公司", "股份有限公司", "有限公司", "(集团)", "集团", "公司"):
-        text = text.replace(noise, "")
-    return text.lower()
 
 
 CLUE_FIELDS = (
@@ -49,12 +43,6 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
     `data` holds cleaned values (a form's or serializer's validated data) named as CLUE_FIELDS. The same
     idempotency key or external id twice gives back the first clue and creates nothing.
     """
-    from dispatch import lifecycle
-    from notifications.services import sms_to_complainant
-
-    from .attachments import store_attachment, validate_uploads
-    from .triage import apply_triage
-
     if channel not in Channel.values:
         raise ApplicationError(_("未知的来源渠道。"), fields={"channel": [_("未知的来源渠道。")]})
     existing = _existing(idempotency_key, data.get("external_id"))

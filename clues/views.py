@@ -20,7 +20,9 @@ from core.api import ApplicationError
 from . import importer
 from .forms import ImportForm, StaffClueForm, staff_form_initial_from
 from .intake_fields import can_enter_clues
+from .public_forms import search_projects
 from .selectors import clue_visible_queryset
+from .services import clue_create
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -46,7 +48,6 @@ def staff_list_url():
 @require_http_methods(["GET", "POST"])
 def clue_new(request):
     """Enter a clue from a hotline, the window, a letter or another authority (统一归集)."""
-    from .services import clue_create
 
     if not can_enter_clues(request.user):
         return forbidden(request)
@@ -95,7 +96,6 @@ def clue_new(request):
 @require_GET
 def project_search(request):
     """Registered projects matching a code or words of the name, for the intake form's project list."""
-    from .public_forms import search_projects
 
     if not can_enter_clues(request.user):
         return JsonResponse({"error": {"code": "permission_denied", "message": _("无权访问。"), "fields": {}}},

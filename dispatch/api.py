@@ -8,12 +8,11 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from clues.models import Clue, Result
+from clues import lifecycle
+from clues.models import Clue, ClueEvent, HandlingRecord, Result
 from clues.selectors import clue_visible_queryset
 from core.api import ChoiceField, DateTimeField
-
-from . import lifecycle
-from .models import ClueEvent, HandlingRecord, Unit
+from units.models import Unit
 
 
 class UnitSerializer(serializers.ModelSerializer):

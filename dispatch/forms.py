@@ -10,9 +10,9 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from clues.models import Channel, Result, RiskColor, Status
+from clues.models import Channel, HandlingRecord, Result, RiskColor, Status
+from units.models import Unit
 
-from .models import HandlingRecord, Unit
 from .selectors import SAVED_FILTER_PAGES, clean_query
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]

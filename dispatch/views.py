@@ -1,7 +1,7 @@
 """Staff workspaces of the lifecycle: triage dashboard, all-clues list, unit workspace, review and follow-up
 queues, and the clue detail page whose action forms each call one lifecycle move.
 
-Views parse the request, call a selector or `dispatch.lifecycle`, and render or redirect (POST → redirect →
+Views parse the request, call a selector or `clues.lifecycle`, and render or redirect (POST → redirect →
 GET). A clue the user may not see is a 404 on every URL, never a hint that it exists.
 """
 
@@ -19,13 +19,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
+from accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, TRIAGE_ROLES, Role, has_any_role
+from clues import lifecycle
 from clues.intake_fields import can_enter_clues
 from clues.personal_data import masked_phone, personal_data_for
 from clues.triage import triage_explain
 from core.api import ApplicationError
+from supervision import letters
+from units.models import Unit
 
-from . import letters, lifecycle, selectors, services
+from . import selectors, services
 from .forms import (
     BulkTransferForm,
     ClueFilterForm,
@@ -40,18 +43,14 @@ from .forms import (
     SavedFilterForm,
     TransferForm,
 )
-from .models import Unit
 
-TRIAGE_ROLES = (Role.INTAKE, Role.ADMIN)
-CITY_ROLES = (Role.INTAKE, Role.SUPERVISOR, Role.ADMIN)
-LIST_ROLES = (Role.INTAKE, Role.SUPERVISOR, Role.ADMIN, Role.OFFICER)
 PAGE_URLS = {"triage": "dispatch:triage", "all": "dispatch:all"}
 TRIAGE_FILTERS = ("q", "risk_color", "channel", "district", "suggested_department", "received_from",
                   "received_to")
 
 
 def _has_role(user, roles):
-    return user.is_superuser or user.has_role(*roles)
+    return has_any_role(user, roles)
 
 
 def forbidden(request, message=None):
@@ -121,7 +120,7 @@ def triage(request):
     return render(request, "dispatch/triage.html", context)
 
 
-@role_required(*LIST_ROLES)
+@role_required(*STAFF_ROLES)
 def clue_list(request):
     """全部线索: every clue the user may see (an officer: their unit's), filtered."""
     units = selectors.transfer_units()
@@ -150,7 +149,7 @@ def unit_workspace(request):
         "unit": user.unit, "unit_letters": letters.letters_for_unit(user.unit, limit=10), **workspace})
 
 
-@role_required(*CITY_ROLES)
+@role_required(*CITY_WIDE_ROLES)
 def review_queue(request):
     """审核: clues the units resolved, oldest first, approve or reject inline."""
     page = _page(request, selectors.review_queue(request.user))
@@ -158,7 +157,7 @@ def review_queue(request):
                   {"page": page, "query": _query_without_page(request)})
 
 
-@role_required(*CITY_ROLES)
+@role_required(*CITY_WIDE_ROLES)
 def followup_queue(request):
     """回访: closed clues to phone, and unsatisfied ones that may still be reopened."""
     page = _page(request, selectors.followup_due(request.user))
@@ -387,7 +386,7 @@ def bulk_transfer(request):
     return redirect(back)
 
 
-@role_required(*LIST_ROLES)
+@role_required(*STAFF_ROLES)
 @require_POST
 def saved_filter_save(request):
     """保存当前筛选: a name for the current query string of the triage queue or the all-clues list."""
@@ -410,7 +409,7 @@ def saved_filter_save(request):
     return redirect(f"{url}?{query}" if query else url)
 
 
-@role_required(*LIST_ROLES)
+@role_required(*STAFF_ROLES)
 @require_POST
 def saved_filter_delete(request, pk):
     saved = services.saved_filter_delete(user=request.user, pk=pk)

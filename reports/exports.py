@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from clues.models import Clue
 from clues.personal_data import ID_NUMBER, PHONE, masked_values, record_views
 from clues.selectors import clue_visible_queryset
+from units.models import Unit
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 100_000
@@ -119,7 +120,6 @@ RATE_KEYS = {"claim_on_time_rate", "completion_rate", "closed_on_time_rate", "sa
 
 def unit_table(report):
     """(header, rows) of the league table, the city average last for a unit's report."""
-    from dispatch.models import Unit
 
     kinds = dict(Unit.Kind.choices)
     header = [str(label) for _key, label in UNIT_COLUMNS]

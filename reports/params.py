@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from clues.models import Channel, RiskColor
 from core.api import ApplicationError
-from dispatch.models import Unit
+from units.models import Unit
 
 from . import selectors
 

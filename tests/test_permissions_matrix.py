@@ -31,16 +31,15 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.roles import Role
-from clues import importer
+from clues import importer, lifecycle
 from clues.attachments import store_attachment
-from clues.models import Clue, DuplicateCandidate, PersonalDataView, Status
+from clues.models import Clue, ClueEvent, DuplicateCandidate, PersonalDataView, Status
 from clues.public_views import RECEIPT_SALT
-from dispatch import letters, lifecycle, referrals
-from dispatch.models import ClueEvent, SavedFilter, Unit
+from dispatch.models import SavedFilter
 from notifications.models import OutboxMessage
 from notifications.services import notify_users
-from tests.clues.test_import import csv_bytes, row
-from tests.dispatch.lifecycle_helpers import (
+from supervision import letters, referrals
+from tests.clues.lifecycle_helpers import (
     new_clue,
     to_assigned,
     to_closed,
@@ -48,7 +47,9 @@ from tests.dispatch.lifecycle_helpers import (
     to_resolved,
     to_unsatisfied,
 )
+from tests.clues.test_import import csv_bytes, row
 from tests.factories import ProjectFactory, UserFactory
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -389,9 +390,9 @@ def world(settings, tmp_path):
                                            items=[(clues["in_progress"], "办结期限已超期")], now=now)
     referral = referrals.create_referral(unit=zhuozi, letter=referral_letter, clues=[clues["in_progress"]])
     saved_filter = SavedFilter.objects.create(user=intake, page="all", name="卓资县", query=f"district={ZHUOZI}")
-    notice = (OutboxMessage.objects.filter(user=officer, channel=OutboxMessage.Channel.INAPP,
-                                          clue=clues["assigned"]).first()
-              or notify_users([officer], subject="新转办线索", body="请认领", clue=clues["assigned"],
+    notice = (OutboxMessage.objects.about(clues["assigned"]).filter(user=officer,
+                                                                   channel=OutboxMessage.Channel.INAPP).first()
+              or notify_users([officer], subject="新转办线索", body="请认领", about=clues["assigned"],
                               url=f"/clue/{clues['assigned'].pk}/")[0])
     upload = io.BytesIO(csv_bytes([row("GJ-PERM-0001")]))
     upload.name = "national.csv"

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from accounts.roles import Role
-from dispatch.models import Unit
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 

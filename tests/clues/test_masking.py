@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
-from clues.models import PersonalDataView
+from clues.models import Assignment, PersonalDataView
 from clues.personal_data import masked_values, personal_data_for
-from dispatch.models import Assignment, Unit
 from tests.conftest import make_staff
 from tests.factories import ClueFactory
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 

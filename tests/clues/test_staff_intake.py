@@ -10,9 +10,9 @@ from PIL import Image
 
 from accounts.roles import Role
 from clues.models import STAFF_CHANNELS, Clue
-from dispatch.workdays import SHANGHAI, deadline_after
 from tests.conftest import make_staff
 from tests.factories import ProjectFactory
+from units.workdays import SHANGHAI, deadline_after
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.utils import timezone
 
-from dispatch.models import Assignment, Unit
+from clues.models import Assignment
 from tests.factories import ClueFactory, ProjectFactory
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 

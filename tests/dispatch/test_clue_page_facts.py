@@ -7,9 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests.clues.lifecycle_helpers import new_clue, to_closed
 from tests.conftest import make_staff
-
-from .lifecycle_helpers import new_clue, to_closed
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from clues.models import Clue, PersonalDataView, Status
-from dispatch import lifecycle
-from dispatch.models import ClueEvent, HandlingRecord
+from clues import lifecycle
+from clues.models import Clue, ClueEvent, HandlingRecord, PersonalDataView, Status
 from dispatch.views import MOVES
+from tests.clues.lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress, to_resolved, to_unsatisfied
 from tests.conftest import make_staff
-
-from .lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress, to_resolved, to_unsatisfied
 
 pytestmark = pytest.mark.django_db
 

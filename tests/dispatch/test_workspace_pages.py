@@ -4,10 +4,9 @@ page of 60 clues costing the same number of queries as a page of 5."""
 import pytest
 
 from clues.models import DuplicateCandidate
+from tests.clues.lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress, to_resolved
 from tests.conftest import make_staff
 from tests.factories import UserFactory
-
-from .lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress, to_resolved
 
 pytestmark = pytest.mark.django_db
 

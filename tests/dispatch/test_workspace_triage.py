@@ -5,9 +5,8 @@ import pytest
 
 from clues.models import Clue, Status
 from dispatch.models import SavedFilter
+from tests.clues.lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress
 from tests.conftest import make_staff
-
-from .lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +109,7 @@ def test_all_clues_list_filters_by_unit_and_unit_kind(client, staff, officer_hou
 
 
 def test_a_returned_clue_shows_its_retransfer_clock(client, staff):
-    from dispatch import lifecycle
+    from clues import lifecycle
 
     clue = new_clue()
     to_assigned(clue, staff["intake"], staff["officer"].unit)

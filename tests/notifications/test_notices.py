@@ -155,7 +155,8 @@ def test_anonymous_visitors_have_no_unread_notices():
 
 def test_failed_deliveries_are_easy_to_find_and_can_be_sent_again(admin_client):
     clue = ClueFactory(complainant_phone="13800138000")
-    failed = OutboxMessage.objects.create(channel="sms", recipient="13800138000", clue=clue, body="x",
+    failed = OutboxMessage.objects.create(channel="sms", recipient="13800138000", about_label=clue.tracking_code,
+                                          body="x",
                                           state="failed", attempts=8, last_error="HTTP 500")
     OutboxMessage.objects.create(channel="sms", recipient="13900139000", body="y", state="sent")
     url = reverse("admin:notifications_outboxmessage_changelist")
