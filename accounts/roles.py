@@ -1,5 +1,6 @@
 """The four staff roles, as Django groups, and the permissions each carries."""
 
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +58,6 @@ ROLE_PERMISSIONS = {
 
 
 def permissions_for(role):
-    from django.contrib.auth.models import Permission
 
     query = models.Q(pk__in=[])
     for spec in ROLE_PERMISSIONS[role]:
@@ -71,8 +71,6 @@ def permissions_for(role):
 
 def sync_role_permissions(sender=None, **kwargs):
     """Give each role group exactly its declared permissions (idempotent)."""
-    from django.contrib.auth.models import Group
-
     for role in Role:
         group, _created = Group.objects.get_or_create(name=role.value)
         group.permissions.set(permissions_for(role))

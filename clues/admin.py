@@ -8,7 +8,7 @@ from core.admin import ReadOnlyAdmin
 from core.identity import mask_mobile, mask_resident_id
 
 from .models import Attachment, Clue, DeadlinePolicy, DuplicateCandidate, PersonalDataView, TriageSettings
-from .triage import retriage
+from .services import REPORTED_FIELDS, clue_correct
 
 
 @admin.register(TriageSettings)
@@ -65,10 +65,6 @@ LIFECYCLE_FIELDS = (
     "followup_satisfied", "followup_note", "followup_at", "consent_at",
     "risk_color", "risk_reasons", "suggested_district", "suggested_department", "is_repeat_visitor",
 )
-REPORTED_FIELDS = (
-    "employer_name", "employer_credit_code", "project", "project_name", "work_address", "district",
-    "complainant_name", "worker_count", "amount_owed", "owed_from", "owed_to", "description",
-)
 
 
 @admin.register(Clue)
@@ -109,11 +105,10 @@ class ClueAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        # Write only what the form changed, so a concurrent move by the lifecycle is never overwritten.
-        changed = [name for name in form.changed_data if name in REPORTED_FIELDS]
-        if changed:
-            obj.save(update_fields=changed)
-            retriage(obj)
+        # Only what the form changed, through the service: one transaction, triage again, an event.
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in REPORTED_FIELDS}
+        if changes:
+            clue_correct(clue=obj, by=request.user, changes=changes)
 
 
 @admin.register(PersonalDataView)

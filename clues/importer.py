@@ -17,7 +17,6 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -28,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.api import ApplicationError
+from core.tasks import send as send_task
 from projects.models import Project
 from units.models import Unit
 from units.workdays import SHANGHAI
@@ -154,7 +154,7 @@ def _csv_rows(data):
 
 
 def _xlsx_rows(data):
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy: loaded only when a file is made
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -532,7 +532,7 @@ def start_import(upload, *, user):
     if job["total"] <= INLINE_MAX_ROWS:
         return run_import_job(job["id"])
     try:
-        current_app.send_task(IMPORT_TASK, args=[job["id"]])
+        send_task(IMPORT_TASK, [job["id"]])
     except Exception:  # broker down: say so on the status page rather than leave a job that never moves
         logger.exception("import job %s: could not queue", job["id"])
         job.update(state="failed", message=_("后台任务队列暂不可用,请稍后重新上传,或拆分为不超过%(n)d行的文件。")

@@ -156,8 +156,9 @@ def _require(name, **inputs):
         raise ApplicationError(first if len(errors) == 1 else _("提交的数据有误,请按提示修改。"), fields=errors)
 
 
-def clue_url(clue):
-    return reverse("dispatch:clue", args=[clue.pk])
+def clue_url(clue_or_pk):
+    """The staff page of a clue (a clue or its pk)."""
+    return reverse("dispatch:clue", args=[getattr(clue_or_pk, "pk", clue_or_pk)])
 
 
 def _event(clue, kind, *, actor=None, from_status="", to_status="", note="", public=False, public_note="",

@@ -331,6 +331,7 @@ class ClueEvent(models.Model):
         REOPENED = "reopened", _("重新办理")
         MERGED = "merged", _("合并重复线索")
         ESCALATED = "escalated", _("督办")
+        CORRECTED = "corrected", _("更正反映内容")
         NOTE = "note", _("备注")
 
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="events")

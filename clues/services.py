@@ -11,9 +11,9 @@ from core.api import ApplicationError
 
 from . import lifecycle
 from .attachments import store_attachment, validate_uploads
-from .models import Channel, Clue
+from .models import Channel, Clue, ClueEvent
 from .notify import sms_to_complainant
-from .triage import apply_triage, employer_key
+from .triage import apply_triage, employer_key, retriage
 
 # No 0/O/1/I/L: a code read out over the phone must not be misheard.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -104,3 +104,41 @@ def _unique_tracking_code():
         code = new_tracking_code()
         if not Clue.objects.filter(tracking_code=code).exists():
             return code
+
+
+# What was reported, which staff may correct afterwards (never the lifecycle's fields).
+REPORTED_FIELDS = (
+    "employer_name", "employer_credit_code", "project", "project_name", "work_address", "district",
+    "complainant_name", "worker_count", "amount_owed", "owed_from", "owed_to", "description",
+)
+
+
+def _shown(value):
+    return "" if value is None else str(getattr(value, "code", value))
+
+
+def clue_correct(*, clue, by, changes):
+    """Correct what was reported (staff, from the admin): write only the changed fields on the locked row,
+    triage again, and put one event on the timeline naming each field with its old and new value."""
+    unknown = set(changes) - set(REPORTED_FIELDS)
+    if unknown:
+        raise ApplicationError(_("只能更正反映内容。"), fields={name: [_("不能在此修改。")] for name in unknown})
+    with transaction.atomic():
+        locked = Clue.objects.select_for_update(of=("self",)).get(pk=clue.pk)
+        before = {name: _shown(getattr(locked, name)) for name in changes}
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        after = {name: _shown(getattr(locked, name)) for name in changes}
+        changed = [name for name in changes if before[name] != after[name]]
+        if not changed:
+            return locked
+        locked.save(update_fields=changed)
+        retriage(locked)
+        labels = [str(Clue._meta.get_field(name).verbose_name) for name in changed]
+        ClueEvent.objects.create(
+            clue=locked, kind=ClueEvent.Kind.CORRECTED, at=timezone.now(), actor=by,
+            actor_unit=getattr(by, "unit", None), from_status=locked.status, to_status=locked.status,
+            note=_("更正:%(fields)s") % {"fields": "、".join(labels)},
+            data={"changed": {name: [before[name], after[name]] for name in changed}})
+    clue.refresh_from_db()
+    return clue

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, TRIAGE_ROLES, Role, has_any_role
 from clues import lifecycle
@@ -123,6 +123,9 @@ def triage(request):
 @role_required(*STAFF_ROLES)
 def clue_list(request):
     """全部线索: every clue the user may see (an officer: their unit's), filtered."""
+    if any(name in _OLD_FILTER_NAMES or value in _OLD_FILTER_VALUES.get(name, {})
+           for name, value in request.GET.items()):
+        return redirect(_with_query(reverse("dispatch:all"), list_query_from_old(request.GET)), permanent=True)
     units = selectors.transfer_units()
     form = ClueFilterForm(request.GET or None, units=units)
     context = _list_context(request, "all", selectors.all_clues(request.user, form.filters()))
@@ -418,3 +421,41 @@ def saved_filter_delete(request, pk):
     messages.success(request, _("已删除筛选“%(name)s”。") % {"name": saved.name})
     return redirect(PAGE_URLS.get(saved.page, "dispatch:all"))
 
+
+# --- the old addresses ---------------------------------------------------------------------------------------
+
+# The old list's filter names and values that the all-clues list spells differently; the rest are the same.
+_OLD_FILTER_NAMES = {"received_after": "received_from", "received_before": "received_to"}
+_OLD_FILTER_VALUES = {
+    # django-filter's yes/no drop-down wrote true/false (2/3 in older versions).
+    "overdue": {"true": "1", "True": "1", "2": "1", "false": "0", "False": "0", "3": "0", "unknown": ""},
+    # Newest first is the list's default.
+    "ordering": {"-received_at": ""},
+}
+
+
+def list_query_from_old(params):
+    """The all-clues list's query string for a query string of an old clue list (a bookmark)."""
+    query = QueryDict(mutable=True)
+    for name, values in params.lists():
+        new_name = _OLD_FILTER_NAMES.get(name, name)
+        for value in values:
+            value = _OLD_FILTER_VALUES.get(name, {}).get(value, value)
+            if value:
+                query.appendlist(new_name, value)
+    return query.urlencode()
+
+
+def _with_query(url, query):
+    return f"{url}?{query}" if query else url
+
+
+@require_GET
+def old_clue_list(request):
+    """/clues-list/ is now /clues/, with the same filters."""
+    return redirect(_with_query(reverse("dispatch:all"), list_query_from_old(request.GET)), permanent=True)
+
+
+def old_clue_page(request, pk, rest=""):
+    """/clue/<id>/… (in SMS, letters and notices already sent) is now /clues/<id>/…; 308 keeps a POST a POST."""
+    return redirect(f"{reverse('dispatch:clue', args=[pk])}{rest}", permanent=True, preserve_request=True)

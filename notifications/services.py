@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from accounts.roles import Role
 from core.identity import normalize_mobile
 from core.tasks import queue_after_commit
 
+from . import delivery
 from .backends import get_sms_backend, send_email
 from .models import OutboxMessage
 
@@ -144,10 +144,6 @@ def backoff(attempts):
     return datetime.timedelta(minutes=min(2 ** (attempts - 1), MAX_BACKOFF_MINUTES))
 
 
-def _due(now):
-    return Q(state=State.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-
-
 def _send(message):
     if message.channel == Channel.SMS:
         get_sms_backend().send(message.recipient, message.body)
@@ -160,49 +156,19 @@ def _send(message):
     # In-app notices are delivered by being in the database.
 
 
+POLICY = delivery.Policy(done_state=State.SENT, done_at="sent_at", max_attempts=max_attempts, backoff=backoff)
+_OUTCOMES = {"done": "sent", "retry": "retry", "failed": "failed"}
+
+
 def deliver_one(pk, now=None):
     """Claim one due row, send it and record the outcome; returns "sent", "retry", "failed" or None when
     the row is not due or another worker holds it. Safe to run from several workers at once."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        rows = OutboxMessage.objects.filter(_due(now), pk=pk)
-        if connection.features.has_select_for_update_skip_locked:
-            rows = rows.select_for_update(skip_locked=True)
-        # SQLite has no row locks; its IMMEDIATE transactions let one writer in at a time instead.
-        message = rows.first()
-        if message is None:
-            return None
-        try:
-            _send(message)
-        except Exception as exc:  # whatever the backend raised, the row must record it and wait
-            message.attempts += 1
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= max_attempts():
-                message.state = State.FAILED
-                message.next_attempt_at = None
-                outcome = "failed"
-                logger.error("outbox: message %s failed after %s attempts: %s", pk, message.attempts, exc)
-            else:
-                message.next_attempt_at = now + backoff(message.attempts)
-                outcome = "retry"
-            message.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
-            return outcome
-        message.state = State.SENT
-        message.sent_at = timezone.now()
-        message.attempts += 1
-        message.next_attempt_at = None
-        message.save(update_fields=["state", "sent_at", "attempts", "next_attempt_at"])
-        return "sent"
+    outcome = delivery.attempt(OutboxMessage.objects.all(), pk, _send, policy=POLICY, now=now or timezone.now())
+    return _OUTCOMES.get(outcome)
 
 
 def deliver_due(limit=200, now=None):
     """Send up to `limit` due rows, oldest first; returns {"sent", "retry", "failed"} counts."""
-    now = now or timezone.now()
-    pks = list(OutboxMessage.objects.filter(_due(now)).order_by("created_at", "pk")
-               .values_list("pk", flat=True)[:limit])
-    counts = {"sent": 0, "retry": 0, "failed": 0}
-    for pk in pks:
-        outcome = deliver_one(pk, now=now)
-        if outcome:
-            counts[outcome] += 1
-    return counts
+    counts = delivery.deliver_due(OutboxMessage.objects.all(), _send, policy=POLICY, now=now or timezone.now(),
+                                  limit=limit)
+    return {"sent": counts["done"], "retry": counts["retry"], "failed": counts["failed"]}

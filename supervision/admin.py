@@ -151,7 +151,7 @@ class ReferralPackageAdmin(ReadOnlyAdmin):
         delivered = failed = 0
         for package in queryset.select_related("letter"):
             try:
-                package = referrals.resend_referral(package)
+                package = referrals.referral_resend(package)
             except ApplicationError:
                 continue
             if package.state == ReferralPackage.State.DELIVERED:

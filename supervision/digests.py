@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -191,11 +191,11 @@ def send_daily_digests(today=None, *, force=False):
         if not digest.has_news:
             continue
         subject, body = unit_digest_text(digest, today, calendar)
-        notify_unit_officers(digest.unit, subject=subject, body=body, url="/unit/",
+        notify_unit_officers(digest.unit, subject=subject, body=body, url=reverse("dispatch:unit"),
                                                        dedupe_prefix=f"digest:{digest.unit.pk}:{today.isoformat()}")
         sent += 1
     subject, body = city_digest_text(city_summary(today, digests))
-    rows = notify_role(Role.SUPERVISOR, subject=subject, body=body, url="/supervision/",
+    rows = notify_role(Role.SUPERVISOR, subject=subject, body=body, url=reverse("supervision:board"),
                        dedupe_prefix=f"digest:city:{today.isoformat()}")
     return {"units": sent, "supervisors": bool(rows), "skipped": False}
 
@@ -210,11 +210,7 @@ CLAIM_HISTORY = dt.timedelta(days=30)
 
 def clue_list_url(**params):
     """The all-clues list (another page's) filtered by `params`."""
-    try:
-        path = reverse("dispatch:all")
-    except NoReverseMatch:
-        path = "/clues-list/"
-    return f"{path}?{urlencode(params)}"
+    return f"{reverse('dispatch:all')}?{urlencode(params)}"
 
 
 def _live_step():

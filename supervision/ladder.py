@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -179,33 +180,34 @@ def _act(rung, steps, clues, now, report):
     if unit is None:  # the city's own clock (re-transfer after a return)
         verb = _("即将超过") if rung == LadderStep.WARN else _("已超过")
         notify_role(Role.INTAKE, subject=_("%(n)d条退回线索%(verb)s重新转办期限") % {"n": count, "verb": verb},
-                    body=codes, url="/triage/", dedupe_prefix=key)
+                    body=codes, url=reverse("dispatch:triage"), dedupe_prefix=key)
         return
     if rung == LadderStep.WARN:
         notify_unit_officers(unit, subject=_("%(n)d条线索即将超期") % {"n": count},
-                             body=_("请尽快办理:%(codes)s") % {"codes": codes}, url="/unit/", dedupe_prefix=key)
+                             body=_("请尽快办理:%(codes)s") % {"codes": codes}, url=reverse("dispatch:unit"),
+                             dedupe_prefix=key)
         return
 
     items = [(clues[s.clue_id], problem_text(s.deadline_kind, s.deadline_at)) for s in steps]
-    letter = letters.issue_letter(kind=LETTER_STEPS[rung], unit=unit, items=items, now=now)
+    letter = letters.letter_issue(kind=LETTER_STEPS[rung], unit=unit, items=items, now=now)
     EscalationStep.objects.filter(pk__in=[s.pk for s in steps]).update(letter=letter)
     report.letters.append(letter.number)
     notify_unit_officers(unit, subject=_("%(letter)s:%(n)d条线索") % {"letter": letter.get_kind_display(),
                                                                     "n": count},
                          body=_("文号 %(number)s。涉及线索:%(codes)s") % {"number": letter.number, "codes": codes},
-                         url=f"/letters/{letter.pk}/", dedupe_prefix=key)
+                         url=reverse("supervision:letter_detail", args=[letter.pk]), dedupe_prefix=key)
     claim_late = [s for s in steps if s.deadline_kind == "claim"]
     if rung == LadderStep.REMINDER and claim_late:
         notify_role(Role.INTAKE, subject=_("认领不及时:%(unit)s %(n)d条") % {"unit": unit.name,
                                                                         "n": len(claim_late)},
                     body=_("以下线索超过认领期限仍未认领,可考虑改派:%(codes)s") % {"codes": codes},
-                    url="/triage/", dedupe_prefix=key + ":claim")
+                    url=reverse("dispatch:triage"), dedupe_prefix=key + ":claim")
     if rung in (LadderStep.SUPERVISION, LadderStep.SUMMONS, LadderStep.REFERRAL):
         notify_role(Role.SUPERVISOR, subject=_("%(unit)s:%(letter)s %(number)s") % {
             "unit": unit.name, "letter": letter.get_kind_display(), "number": letter.number},
-            body=codes, url=f"/letters/{letter.pk}/", dedupe_prefix=key + ":sup")
+            body=codes, url=reverse("supervision:letter_detail", args=[letter.pk]), dedupe_prefix=key + ":sup")
     if rung == LadderStep.REFERRAL:
-        referrals.create_referral(unit=unit, letter=letter, clues=[clue for clue, _text in items])
+        referrals.referral_create(unit=unit, letter=letter, clues=[clue for clue, _text in items])
 
 
 def forecast(until, *, now=None):

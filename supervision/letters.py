@@ -140,7 +140,7 @@ def _next_sequence(kind, prefix, year):
     return sequence
 
 
-def issue_letter(*, kind, unit, items, now, by=None):
+def letter_issue(*, kind, unit, items, now, by=None):
     """Issue one letter of `kind` to `unit` about `items` = [(clue, problem_text)]; returns the Letter.
 
     Numbered 乌薪督〔YEAR〕N号 per prefix and year of `now` in Asia/Shanghai, without gaps or duplicates when
@@ -236,9 +236,9 @@ def _addressee(letter):
 def _pdf_font():
     """The name of a registered CJK font: WenQuanYi Zen Hei embedded (subset), else the non-embedded
     STSong-Light that viewers without Chinese fonts show as boxes."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfbase import pdfmetrics  # heavy: loaded only when a file is made
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # heavy: loaded only when a file is made
+    from reportlab.pdfbase.ttfonts import TTFont  # heavy: loaded only when a file is made
 
     if os.path.exists(CJK_FONT_PATH):
         pdfmetrics.registerFont(TTFont("WQY", CJK_FONT_PATH, subfontIndex=0))
@@ -250,12 +250,19 @@ def _pdf_font():
 
 def render_pdf(letter):
     """The letter as an A4 PDF in the official-letter layout, with a CJK font embedded."""
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.lib import colors  # heavy: loaded only when a file is made
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT  # heavy: loaded only when a file is made
+    from reportlab.lib.pagesizes import A4  # heavy: loaded only when a file is made
+    from reportlab.lib.styles import ParagraphStyle  # heavy: loaded only when a file is made
+    from reportlab.lib.units import mm  # heavy: loaded only when a file is made
+    from reportlab.platypus import (  # heavy: loaded only when a file is made
+        HRFlowable,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     font = _pdf_font()
 
@@ -319,11 +326,11 @@ def table_headers():
 
 def render_docx(letter):
     """The letter as an A4 DOCX (Word) with the same content; the East Asian font set on every run."""
-    from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
+    from docx import Document  # heavy: loaded only when a file is made
+    from docx.enum.table import WD_TABLE_ALIGNMENT  # heavy: loaded only when a file is made
+    from docx.enum.text import WD_ALIGN_PARAGRAPH  # heavy: loaded only when a file is made
+    from docx.oxml.ns import qn  # heavy: loaded only when a file is made
+    from docx.shared import Mm, Pt, RGBColor  # heavy: loaded only when a file is made
 
     document = Document()
     section = document.sections[0]

@@ -14,12 +14,12 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,8 @@ from clues.clocks import running_deadlines
 from clues.models import Clue
 from core.api import ApplicationError
 from core.tasks import queue_after_commit
+from notifications import delivery
+from notifications.delivery import DeliveryFailed, NotAttempted
 from units.workdays import WorkCalendar, local_date
 
 from . import letters
@@ -128,10 +130,8 @@ def _local_text(value):
 
 def build_xlsx(payload, letter):
     """The package for people: a 移交函 sheet (the letter) and a 问题清单 sheet (one row per clue)."""
-    from decimal import Decimal
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl import Workbook  # heavy: loaded only when a file is made
+    from openpyxl.styles import Alignment, Font  # heavy: loaded only when a file is made
 
     workbook = Workbook()
     sheet = workbook.active
@@ -167,7 +167,7 @@ def build_xlsx(payload, letter):
     return buffer.getvalue()
 
 
-def create_referral(*, unit, letter, clues, now=None):
+def referral_create(*, unit, letter, clues, now=None):
     """The package for `letter` (a 移交函 to the platform about `unit`'s overdue `clues`); delivery is queued
     after the commit. Creating it twice for one letter returns the first."""
     existing = ReferralPackage.objects.filter(letter=letter).first()
@@ -245,74 +245,43 @@ def _post(endpoint, body):
     return status, _("平台返回 HTTP %(status)s:%(text)s") % {"status": status, "text": text.strip()}
 
 
+def _send(row):
+    """Post one package to the platform; success returns the answer's status, to record."""
+    endpoint = getattr(settings, "REFERRAL_ENDPOINT", "")
+    problem = _endpoint_problem(endpoint)
+    if problem:
+        # Not an attempt: nothing was sent. The package waits for an administrator to set the address.
+        raise NotAttempted(problem)
+    status, error = _post(endpoint, encode_payload(row.payload))
+    if error:
+        raise DeliveryFailed(error, response_status=status)
+    return {"response_status": status}
+
+
+POLICY = delivery.Policy(done_state=State.DELIVERED, done_at="delivered_at", max_attempts=max_attempts,
+                         backoff=backoff)
+
+
 def deliver_referral(package, now=None, *, force=False):
     """Send one package; returns it, refreshed. A 2xx answer delivers it; anything else counts an attempt
     and schedules the next (5 min × 2ⁿ, at most 6 h) until REFERRAL_MAX_ATTEMPTS, then it is failed.
     `force` sends a failed or not-yet-due package now (重新发送). A row another worker holds: unchanged."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        row = ReferralPackage.objects.select_for_update(skip_locked=True).filter(pk=package.pk).first()
-        if row is None or row.state == State.DELIVERED:
-            package.refresh_from_db()
-            return package
-        due = row.next_attempt_at is None or row.next_attempt_at <= now
-        if not force and (row.state != State.PENDING or not due):
-            package.refresh_from_db()
-            return package
-        endpoint = getattr(settings, "REFERRAL_ENDPOINT", "")
-        problem = _endpoint_problem(endpoint)
-        if problem:
-            # Not an attempt: nothing was sent. The package waits for an administrator to set the address.
-            row.last_error = problem
-            row.save(update_fields=["last_error"])
-        else:
-            status, error = _post(endpoint, encode_payload(row.payload))
-            row.response_status = status
-            row.attempts += 1
-            if not error:
-                row.state, row.delivered_at = State.DELIVERED, now
-                row.next_attempt_at, row.last_error = None, ""
-            else:
-                row.last_error = error[:2000]
-                if row.attempts >= max_attempts():
-                    row.state, row.next_attempt_at = State.FAILED, None
-                    logger.error("referrals: package %s failed after %s attempts: %s", row.pk, row.attempts,
-                                 error)
-                else:
-                    row.state, row.next_attempt_at = State.PENDING, now + backoff(row.attempts)
-            row.save(update_fields=["state", "attempts", "next_attempt_at", "last_error", "response_status",
-                                    "delivered_at"])
+    delivery.attempt(ReferralPackage.objects.all(), package.pk, _send, policy=POLICY,
+                     now=now or timezone.now(), force=force)
     package.refresh_from_db()
     return package
 
 
-def resend_referral(package):
+def referral_resend(package):
     """重新发送 from the supervisor page or the admin: deliver now, whatever the schedule says."""
     if package.state == State.DELIVERED:
         raise ApplicationError(_("该移交包已送达,无需重新发送。"), code="already_delivered")
     return deliver_referral(package, force=True)
 
 
-def due_referrals(now):
-    return ReferralPackage.objects.filter(Q(state=State.PENDING)
-                                          & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)))
-
-
 def deliver_due_referrals(now=None, limit=100):
     """What the periodic task runs: each due package once, oldest first; {"delivered", "retry", "failed",
     "waiting"} counts. Rows another worker holds are skipped (SELECT … FOR UPDATE SKIP LOCKED)."""
-    now = now or timezone.now()
-    counts = {"delivered": 0, "retry": 0, "failed": 0, "waiting": 0}
-    pks = list(due_referrals(now).order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
-    for pk in pks:
-        before = ReferralPackage(pk=pk)
-        after = deliver_referral(before, now=now)
-        if after.state == State.DELIVERED:
-            counts["delivered"] += 1
-        elif after.state == State.FAILED:
-            counts["failed"] += 1
-        elif after.attempts:
-            counts["retry"] += 1
-        else:
-            counts["waiting"] += 1
-    return counts
+    counts = delivery.deliver_due(ReferralPackage.objects.all(), _send, policy=POLICY,
+                                  now=now or timezone.now(), limit=limit)
+    return {"delivered": counts.pop("done"), **counts}

@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import CITY_WIDE_ROLES, Role, has_any_role
+from clues.lifecycle import clue_url
 from clues.selectors import can_see_all_clues
 from core.api import ApplicationError
 from units.models import Unit
@@ -28,13 +29,6 @@ def _may_see_board(user):
 
 def _forbidden(request, message):
     return render(request, "clues/forbidden.html", {"message": message}, status=403)
-
-
-def clue_url(clue):
-    try:
-        return reverse("dispatch:clue", args=[clue.pk])
-    except NoReverseMatch:
-        return reverse("clues:detail", args=[clue.pk])
 
 
 class LetterFilterForm(forms.Form):
@@ -92,7 +86,7 @@ def referral_resend(request, pk):
         return _forbidden(request, _("只有督办员、受理员和管理员可以重新发送移交包。"))
     package = get_object_or_404(ReferralPackage.objects.select_related("letter"), pk=pk)
     try:
-        package = referrals.resend_referral(package)
+        package = referrals.referral_resend(package)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

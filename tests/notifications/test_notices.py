@@ -62,7 +62,7 @@ def test_the_list_is_paginated_with_a_bounded_number_of_queries(client, officer,
                                                                 django_assert_max_num_queries):
     clue = ClueFactory()
     for n in range(25):
-        notify_users([officer], subject=f"通知{n:02d}", body="…", clue=clue)
+        notify_users([officer], subject=f"通知{n:02d}", body="…", about=clue)
     client.force_login(officer)
 
     with django_assert_max_num_queries(8):

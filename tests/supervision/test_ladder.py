@@ -43,6 +43,7 @@ def assigned_before_national_day(intake, officer):
     with time_machine.travel(at(2025, 9, 30, 16), tick=False):
         clue = new_clue()
         to_assigned(clue, intake, officer.unit)
+        ladder.sync_dirty()  # what the next sweep does first
     assert clue.claim_deadline == at(2025, 10, 9, 23, 59, 59)
     assert clue.response_deadline == at(2025, 10, 11, 23, 59, 59)
     return clue
@@ -104,6 +105,7 @@ def test_claiming_stops_the_claim_ladder_at_once(assigned_before_national_day, o
     sweep_at(at(2025, 10, 9, 9, 30))
     with time_machine.travel(at(2025, 10, 9, 10), tick=False):
         lifecycle.claim(clue=clue, by=officer)
+        ladder.sync_dirty()
     assert not EscalationStep.objects.filter(clue=clue, deadline_kind="claim", state="pending").exists()
     notices_before = OutboxMessage.objects.count()
     sweep_at(at(2025, 10, 25, 9))
@@ -117,6 +119,7 @@ def test_a_step_whose_clock_stopped_after_it_was_read_is_not_taken(assigned_befo
     clue = assigned_before_national_day
     with time_machine.travel(at(2025, 10, 9, 10), tick=False):
         lifecycle.claim(clue=clue, by=officer)
+        ladder.sync_dirty()
     # a step left pending by a race (the claim's cancel lost): the sweep itself re-checks the clock
     EscalationStep.objects.filter(clue=clue, deadline_kind="claim", step="reminder").update(state="pending")
     report = sweep_at(at(2025, 10, 10, 1))
@@ -138,6 +141,7 @@ def test_the_city_is_reminded_when_a_returned_clue_waits_over_24_hours(intake, o
         clue = new_clue()
         to_assigned(clue, intake, officer.unit)
         lifecycle.return_to_triage(clue=clue, by=officer, reason="不属于本县")
+        ladder.sync_dirty()
     sweep_at(at(2026, 3, 3, 10, 1))
     assert taken(clue, "retransfer") == ["warn", "reminder"]
     assert OutboxMessage.objects.filter(user=intake, subject__contains="重新转办期限").exists()
@@ -146,7 +150,7 @@ def test_the_city_is_reminded_when_a_returned_clue_waits_over_24_hours(intake, o
 def test_an_interrupted_sweep_is_rolled_back_and_rerun(assigned_before_national_day, monkeypatch):
     from supervision import letters
 
-    real = letters.issue_letter
+    real = letters.letter_issue
     calls = {"n": 0}
 
     def dies_once(**kwargs):
@@ -155,7 +159,7 @@ def test_an_interrupted_sweep_is_rolled_back_and_rerun(assigned_before_national_
             raise RuntimeError("worker killed")
         return real(**kwargs)
 
-    monkeypatch.setattr(letters, "issue_letter", dies_once)
+    monkeypatch.setattr(letters, "letter_issue", dies_once)
     with pytest.raises(RuntimeError):
         sweep_at(at(2025, 10, 10, 0, 5))
     assert EscalationStep.objects.filter(state="taken").count() == 0
@@ -174,6 +178,7 @@ def test_two_sweeps_running_at_once_never_take_a_step_twice():
         for index in range(30):
             clue = new_clue(received_at=at(2025, 9, 26, 10))
             to_assigned(clue, intake, officers[index % 3].unit)
+        ladder.sync_dirty()
     due = EscalationStep.objects.filter(due_at__lte=at(2025, 10, 12, 12)).count()
     assert due > 60
     barrier = threading.Barrier(2)
@@ -233,6 +238,7 @@ def test_a_warning_that_would_come_after_the_fact_is_not_created():
     # A letter received on 1 Sep and entered on 20 Oct: its response and close clocks ran out long ago.
     with time_machine.travel(at(2025, 10, 20, 10), tick=False):
         clue = new_clue(received_at=at(2025, 9, 1, 10))
+        ladder.sync_dirty()
     steps = set(EscalationStep.objects.filter(clue=clue, deadline_kind="response").values_list("step", flat=True))
     assert "warn" not in steps
     assert {"reminder", "supervision", "summons"} <= steps

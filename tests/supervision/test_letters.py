@@ -41,7 +41,7 @@ def two_clues(db):
 
 
 def issue(kind, unit, clues, when, problem="认领期限(03月03日)已超期"):
-    return letters.issue_letter(kind=kind, unit=unit, items=[(c, problem) for c in clues], now=when)
+    return letters.letter_issue(kind=kind, unit=unit, items=[(c, problem) for c in clues], now=when)
 
 
 def pdf_text(content, tmp_path):
@@ -100,7 +100,7 @@ def test_two_sweeps_issuing_at_once_get_distinct_numbers_without_gaps():
         try:
             barrier.wait(timeout=10)
             for _ in range(8):
-                letters.issue_letter(kind="reminder", unit=unit, items=[(clue, "已超期")],
+                letters.letter_issue(kind="reminder", unit=unit, items=[(clue, "已超期")],
                                      now=at(2026, 3, 4, 9))
         except Exception as exc:  # reported below, with the thread's error
             errors.append(exc)
@@ -133,7 +133,7 @@ def test_the_letter_is_worded_from_its_template_with_each_clue_and_problem(zhuoz
 
 def test_one_clue_with_two_problems_is_one_row(zhuozi, two_clues):
     clue = two_clues[0]
-    letter = letters.issue_letter(kind="reminder", unit=zhuozi, now=at(2026, 3, 4, 9),
+    letter = letters.letter_issue(kind="reminder", unit=zhuozi, now=at(2026, 3, 4, 9),
                                   items=[(clue, "认领期限已超期"), (clue, "响应期限已超期")])
     assert letter.clues.count() == 1
     assert "以下1条" in letter.body and "认领期限已超期;响应期限已超期" in letter.body

@@ -105,9 +105,9 @@ def package(db):
             to_assigned(clue, intake, officer.unit)
     unit = Unit.objects.get(code="150921")
     with time_machine.travel(at(2026, 3, 20, 10), tick=False):
-        letter = letters.issue_letter(kind="referral", unit=unit, now=at(2026, 3, 20, 10),
+        letter = letters.letter_issue(kind="referral", unit=unit, now=at(2026, 3, 20, 10),
                                       items=[(c, "认领期限(03月03日)已超期") for c in clues])
-        return referrals.create_referral(unit=unit, letter=letter, clues=clues)
+        return referrals.referral_create(unit=unit, letter=letter, clues=clues)
 
 
 # --- the package --------------------------------------------------------------------------------------------
@@ -147,7 +147,7 @@ def test_the_xlsx_has_the_letter_and_the_problem_list_with_chinese_headers(packa
 
 
 def test_creating_a_package_twice_for_one_letter_returns_the_first(package):
-    again = referrals.create_referral(unit=package.unit, letter=package.letter, clues=[])
+    again = referrals.referral_create(unit=package.unit, letter=package.letter, clues=[])
     assert again.pk == package.pk and ReferralPackage.objects.count() == 1
 
 
@@ -302,7 +302,7 @@ def test_officers_may_not_resend_and_get_is_not_allowed(client, package, officer
 def test_the_admin_action_resends(admin_client, package, configured):
     with FakePlatform() as platform:
         configured.REFERRAL_ENDPOINT = platform.url
-        response = admin_client.post("/admin/dispatch/referralpackage/", {
+        response = admin_client.post("/admin/supervision/referralpackage/", {
             "action": "resend", "_selected_action": [package.pk]}, follow=True)
     assert response.status_code == 200
     package.refresh_from_db()

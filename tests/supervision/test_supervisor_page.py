@@ -98,7 +98,7 @@ def test_overdue_clues_are_counted_by_unit_at_their_highest_rung(client, city):
                                       "pending": "0", "total": "2"}
     assert matrix(page, "housing") == {"reminder": "0", "supervision": "1", "summons": "0", "referral": "0",
                                        "pending": "0", "total": "1"}
-    assert "/clues-list/?overdue=1&amp;unit=150921" in section(page, "overdue")
+    assert "/clues/?overdue=1&amp;unit=150921" in section(page, "overdue")
 
 
 def test_a_clue_whose_late_clock_stopped_leaves_the_matrix(client, city):
@@ -155,8 +155,8 @@ def test_a_bad_filter_is_explained_and_ignored(client, city):
 
 def test_referrals_not_delivered_are_listed_with_their_error_and_a_resend_button(client, city):
     unit = Unit.objects.get(code="150921")
-    letter = letters.issue_letter(kind="referral", unit=unit, items=[(city["a"], "已超期")], now=THURSDAY_10)
-    package = referrals.create_referral(unit=unit, letter=letter, clues=[city["a"]])
+    letter = letters.letter_issue(kind="referral", unit=unit, items=[(city["a"], "已超期")], now=THURSDAY_10)
+    package = referrals.referral_create(unit=unit, letter=letter, clues=[city["a"]])
     ReferralPackage.objects.filter(pk=package.pk).update(state="failed", attempts=10,
                                                          last_error="平台返回 HTTP 503:维护中")
     listed = section(board(client, city["supervisor"]), "referrals")
@@ -192,18 +192,19 @@ def test_the_board_query_count_does_not_grow_with_the_city(client, city, django_
 @pytest.mark.parametrize("model", ["escalationrule", "escalationstep", "letter", "lettertemplate",
                                    "referralpackage", "deadlinepolicy"])
 def test_every_supervision_model_has_an_admin_page(admin_client, city, model):
-    response = admin_client.get(f"/admin/dispatch/{model}/")
+    app = "clues" if model == "deadlinepolicy" else "supervision"
+    response = admin_client.get(f"/admin/{app}/{model}/")
     assert response.status_code == 200
 
 
 def test_the_letter_admin_links_to_the_downloads_and_cannot_edit(admin_client, city):
-    page = admin_client.get("/admin/dispatch/letter/").content.decode()
+    page = admin_client.get("/admin/supervision/letter/").content.decode()
     assert re.search(r'/letters/\d+/pdf', page) and re.search(r'/letters/\d+/docx', page)
-    assert admin_client.get("/admin/dispatch/letter/add/").status_code == 403
+    assert admin_client.get("/admin/supervision/letter/add/").status_code == 403
 
 
 def test_the_deadline_policy_shows_the_four_numbers_editable(admin_client, db):
-    page = admin_client.get("/admin/dispatch/deadlinepolicy/").content.decode()
+    page = admin_client.get("/admin/clues/deadlinepolicy/").content.decode()
     for field in ("claim_days", "response_days", "close_days", "retransfer_hours"):
         assert f'name="form-0-{field}"' in page
 
@@ -218,18 +219,18 @@ def test_rule_offsets_are_editable_in_the_list_and_bad_kinds_are_refused(admin_c
     summons = next(i for i, r in enumerate(rules) if r.step == "summons")
     data[f"form-{summons}-offset_working_days"] = 4
     data[f"form-{summons}-deadline_kinds"] = "claim,close"
-    response = admin_client.post("/admin/dispatch/escalationrule/", data)
+    response = admin_client.post("/admin/supervision/escalationrule/", data)
     assert response.status_code == 302
     assert EscalationRule.objects.get(step="summons").offset_working_days == 4
     data[f"form-{summons}-deadline_kinds"] = "claim,lunch"
-    page = admin_client.post("/admin/dispatch/escalationrule/", data).content.decode()
+    page = admin_client.post("/admin/supervision/escalationrule/", data).content.decode()
     assert "不认识的期限" in page
     assert EscalationRule.objects.get(step="summons").deadline_kinds == "claim,close"
 
 
 def test_a_template_with_a_syntax_error_is_refused_in_the_admin(admin_client, db):
     template = LetterTemplate.objects.get(kind="reminder")
-    page = admin_client.post(f"/admin/dispatch/lettertemplate/{template.pk}/change/", {
+    page = admin_client.post(f"/admin/supervision/lettertemplate/{template.pk}/change/", {
         "kind": "reminder", "number_prefix": "乌薪督", "title": template.title,
         "body": "{% for c in clues %}没有结束"}).content.decode()
     assert "模板语法有误" in page

@@ -1,5 +1,5 @@
-"""Staff pages of the intake side: channel intake, attachments, the national-platform import, and the old
-addresses of a clue's page and of the clue list, which redirect to the lifecycle's (dispatch:clue, dispatch:all)."""
+"""Staff pages of the intake side under /clues/: channel intake, attachments, the national-platform import.
+A clue's own page and the list live with the lifecycle's workspaces (dispatch:clue, dispatch:all)."""
 
 from django.urls import path
 
@@ -8,10 +8,8 @@ from . import views
 app_name = "clues"
 
 urlpatterns = [
-    path("", views.clue_list_moved, name="list"),
     path("new/", views.clue_new, name="new"),
     path("projects/search/", views.project_search, name="project_search"),
-    path("<int:pk>/", views.clue_detail_moved, name="detail"),
     path("<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("import/", views.import_upload, name="import"),
     path("import/template.csv", views.import_template, name="import_template"),
