@@ -9,9 +9,8 @@ import time_machine
 from clues import clocks, lifecycle
 from clues.models import Clue
 from core.api import ApplicationError
-from units.workdays import SHANGHAI
-
 from tests.clues.lifecycle_helpers import new_clue
+from units.workdays import SHANGHAI
 
 from .test_lifecycle import ALLOWED, people, setup_for  # noqa: F401  (people is a fixture)
 
