@@ -26,17 +26,6 @@ from units.workdays import SHANGHAI
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people(db):
-    return {
-        "intake": make_staff("intake", username="intake_a"),
-        "supervisor": make_staff("supervisor", username="sup_a"),
-        "admin": make_staff("admin", username="admin_a"),
-        "officer": make_staff("officer", "150921", username="off_zz"),
-        "officer_other": make_staff("officer", "housing", username="off_housing"),
-    }
-
-
 def setup_for(move, people):
     """A clue in a state where `move` is possible, and the move as a callable taking the actor."""
     intake, officer = people["intake"], people["officer"]

@@ -12,7 +12,7 @@ from core.api import ApplicationError
 from tests.clues.lifecycle_helpers import new_clue
 from units.workdays import SHANGHAI
 
-from .test_lifecycle import ALLOWED, people, setup_for  # noqa: F401  (people is a fixture)
+from .test_lifecycle import ALLOWED, setup_for
 
 pytestmark = pytest.mark.django_db
 
