@@ -68,11 +68,13 @@ def describe_schedule(task):
 
 
 class TaskSelect(beat_admin.TaskSelectWidget):
-    """The registered tasks, each with what it does."""
+    """Our tasks (those described in settings.TASK_LABELS and any other the Celery app registered), each
+    with what it does."""
 
     def tasks_as_choices(self):
-        choices = super().tasks_as_choices()
-        return tuple((name, f"{task_label(name)}({name})" if name else "") for name, _label in choices)
+        names = {name for name, _label in super().tasks_as_choices() if name}
+        names |= {name for name in settings.TASK_LABELS if not name.startswith("celery.")}
+        return (("", ""),) + tuple((name, f"{task_label(name)}({name})") for name in sorted(names))
 
 
 class TaskFilter(admin.SimpleListFilter):

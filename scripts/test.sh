@@ -34,5 +34,7 @@ fi
 
 echo ">>> ruff check"
 .venv/bin/ruff check .
+echo ">>> import-linter: apps import downward only (the floors in pyproject.toml)"
+.venv/bin/lint-imports --no-cache
 echo ">>> pytest"
 exec .venv/bin/pytest "$@"

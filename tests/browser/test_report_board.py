@@ -41,7 +41,7 @@ def assert_charts_drawn(page, kinds):
 
 @pytest.mark.django_db(transaction=True)
 def test_supervisor_reads_the_board_switches_period_and_drills_down(live_server, page, supervisor_user):
-    from dispatch.models import Unit
+    from units.models import Unit
 
     build_march({u.code: u for u in Unit.objects.all()})
     expected = selectors.completion_report(MARCH).headline
@@ -101,7 +101,7 @@ CHART_TITLES = """() => Object.fromEntries([...document.querySelectorAll('[data-
 
 @pytest.mark.django_db(transaction=True)
 def test_the_big_screen_fits_a_1920_by_1080_wall_exactly(live_server, page, supervisor_user):
-    from dispatch.models import Unit
+    from units.models import Unit
 
     build_march({u.code: u for u in Unit.objects.all()})
     page.set_viewport_size({"width": 1920, "height": 1080})
@@ -139,7 +139,7 @@ def test_the_risk_chart_bars_are_their_levels_colours_and_say_what_they_are(live
 
 @pytest.mark.django_db(transaction=True)
 def test_the_report_unit_table_fits_1440_px(live_server, page, supervisor_user):
-    from dispatch.models import Unit
+    from units.models import Unit
 
     build_march({u.code: u for u in Unit.objects.all()})
     page.set_viewport_size({"width": 1440, "height": 900})

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from clues.models import Clue
+from tests.clues.lifecycle_helpers import new_clue, to_closed
 from tests.conftest import make_staff
-from tests.dispatch.lifecycle_helpers import new_clue, to_closed
 from tests.factories import ProjectFactory
 
 
@@ -101,8 +101,8 @@ def test_every_control_on_the_workers_pages_is_at_least_44_px(live_server, page)
     clue = new_clue(complainant_phone="13800138000", tracking_code="K7M2Q9XH4P")
     to_closed(clue, make_staff("intake", username="px_intake"), make_staff("officer", "150921", username="px_off"))
     page.set_viewport_size({"width": 390, "height": 844})
-    small = """() => [...document.querySelectorAll('main a, main button, main input, main select, main textarea,
-                                                     footer a')]
+    small = """() => [...document.querySelectorAll(
+            ['main a', 'main button', 'main input', 'main select', 'main textarea', 'footer a'].join(','))]
         .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
         .map(el => { const target = (el.type === 'checkbox' || el.type === 'radio') ? el.closest('label') : el;
                      const box = target.getBoundingClientRect();

@@ -11,9 +11,9 @@ from django.utils import timezone
 from clues.models import Clue, DuplicateCandidate, PersonalDataView, TriageSettings
 from clues.services import clue_create, employer_key
 from clues.triage import apply_triage, format_yuan, retriage, triage_explain
-from dispatch.models import Unit
 from notifications.models import OutboxMessage
 from tests.factories import ClueFactory, ProjectFactory
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -364,7 +364,7 @@ def test_intake_runs_triage_and_queues_the_receipt_sms():
     assert clue.suggested_district.code == "150921"
     assert clue.suggested_department.code == "housing"
     assert (original.pk, "duplicate") in candidates(clue)
-    sms = OutboxMessage.objects.get(clue=clue, channel="sms")
+    sms = OutboxMessage.objects.about(clue).get(channel="sms")
     assert clue.tracking_code in sms.body
 
 
@@ -490,5 +490,5 @@ def test_triage_shows_an_amount_in_doubt(client, intake_user):
     row = page.split(f'id="clue-{doubtful.pk}"')[1].split("</tr>")[0]
     assert '<span class="tag orange amount-doubt"' in row and "金额存疑" in row
     assert "金额存疑" not in page.split(f'id="clue-{plain.pk}"')[1].split("</tr>")[0]
-    detail = client.get(f"/clue/{doubtful.pk}/").content.decode()
+    detail = client.get(f"/clues/{doubtful.pk}/").content.decode()
     assert 'id="amount-doubt"' in detail and "平均每人每月约83,333,333,333元" in detail

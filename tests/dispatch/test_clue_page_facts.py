@@ -1,4 +1,4 @@
-"""What the clue page at /clue/<id>/ tells beyond the lifecycle: who entered the clue and from where, consent,
+"""What the clue page at /clues/<id>/ tells beyond the lifecycle: who entered the clue and from where, consent,
 the national platform's number, a doubtful credit code, overdue, stopped deadlines, repeat visitors, and the
 shortcut to enter another clue of the same project."""
 
@@ -7,18 +7,17 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from dispatch import lifecycle
-from dispatch.models import Unit
+from clues import lifecycle
+from tests.clues.lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress
 from tests.conftest import make_staff
-
-from .lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
 
 def page(client, user, clue):
     client.force_login(user)
-    response = client.get(f"/clue/{clue.pk}/")
+    response = client.get(f"/clues/{clue.pk}/")
     assert response.status_code == 200
     return response.content.decode()
 
