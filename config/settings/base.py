@@ -208,12 +208,12 @@ CELERY_BEAT_SCHEDULE = {
 
 # What each task does, in the words the admin's 周期任务 pages show (core.admin_schedules).
 TASK_LABELS = {
-    "dispatch.tasks.supervision_sweep": _("督办巡查:标记超期,逐级发出提醒、督办、约谈和移交"),
+    "supervision.tasks.supervision_sweep": _("督办巡查:标记超期,逐级发出提醒、督办、约谈和移交"),
     "notifications.tasks.deliver_outbox": _("发送短信、站内通知和邮件"),
-    "dispatch.tasks.deliver_referrals": _("向党委监督贯通协调平台推送移交材料"),
-    "dispatch.tasks.daily_digests": _("每日待办汇总"),
-    "dispatch.tasks.check_calendar_coverage": _("检查工作日历:明年的放假和调休安排是否已录入"),
-    "dispatch.tasks.render_letter_files": _("生成督办函件的PDF和Word文件"),
+    "supervision.tasks.deliver_referrals": _("向党委监督贯通协调平台推送移交材料"),
+    "supervision.tasks.daily_digests": _("每日待办汇总"),
+    "units.tasks.check_calendar_coverage": _("检查工作日历:明年的放假和调休安排是否已录入"),
+    "supervision.tasks.render_letter_files": _("生成督办函件的PDF和Word文件"),
     "clues.tasks.run_national_import": _("导入全国根治欠薪线索反映平台的线索"),
     "celery.backend_cleanup": _("清理过期的任务结果(本系统不保存任务结果,可停用)"),
 }

@@ -13,9 +13,9 @@ def jobs(db):
     every_minute = IntervalSchedule.objects.create(every=60, period=IntervalSchedule.SECONDS)
     morning = CrontabSchedule.objects.create(minute="30", hour="8", timezone="Asia/Shanghai")
     return {
-        "sweep": PeriodicTask.objects.create(name="supervision-sweep", task="dispatch.tasks.supervision_sweep",
+        "sweep": PeriodicTask.objects.create(name="supervision-sweep", task="supervision.tasks.supervision_sweep",
                                              interval=every_minute),
-        "digests": PeriodicTask.objects.create(name="daily-digests", task="dispatch.tasks.daily_digests",
+        "digests": PeriodicTask.objects.create(name="daily-digests", task="supervision.tasks.daily_digests",
                                                crontab=morning),
     }
 
@@ -34,6 +34,17 @@ def test_intervals_in_words(seconds, words):
 ])
 def test_crontabs_in_words(fields, words):
     assert describe_crontab(CrontabSchedule(timezone="Asia/Shanghai", **fields)) == words
+
+
+def test_every_periodic_job_and_task_has_a_chinese_label():
+    from django.conf import settings
+
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    ours = {name for name in app.tasks if not name.startswith("celery.")}
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert ours | scheduled <= set(settings.TASK_LABELS)
 
 
 def test_the_list_names_each_job_by_what_it_does(client, admin_user_role, jobs):
