@@ -123,6 +123,14 @@ def this_month(today=None):
     return Period(today.replace(day=1), today)
 
 
+def recent_months(today=None, months=3):
+    """This month and the `months - 1` before it, to today (近三个月): on the 2nd of a month, still a quarter's
+    figures to read."""
+    today = today or timezone.localdate()
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    return Period(dt.date(index // 12, index % 12 + 1, 1), today)
+
+
 def this_year(today=None):
     today = today or timezone.localdate()
     return Period(today.replace(month=1, day=1), today)

@@ -36,6 +36,7 @@ CHART_LABELS = {
     "target": gettext_lazy("目标"),
     "trend_title": gettext_lazy("归集与办结趋势"),
     "by_unit": gettext_lazy("各承办单位办结率"),
+    "by_unit_top": gettext_lazy("承办线索最多的10个单位办结率"),
     "by_channel": gettext_lazy("各来源渠道线索"),
     "by_risk": gettext_lazy("各风险等级线索(归集与办结)"),
     "units": gettext_lazy("件"),

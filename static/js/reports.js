@@ -40,6 +40,13 @@
   }
   function axisLabel(element, extra) { return Object.assign({ fontSize: size(element, 12), color: textColor(element) }, extra || {}); }
   // Units with something to show; every unit while none has (an empty period still draws the axis).
+  // The big screen shows the units holding the most clues, so every bar and name reads from afar.
+  var SCREEN_UNITS = 10;
+  function unitRows(r, element) {
+    var rows = activeUnits(r);
+    if (!dark(element) || rows.length <= SCREEN_UNITS) { return rows; }
+    return rows.slice().sort(function (a, b) { return b.held - a.held; }).slice(0, SCREEN_UNITS);
+  }
   function activeUnits(r) {
     var active = r.by_unit.filter(function (row) { return row.assigned > 0 || row.held > 0; });
     return active.length ? active : r.by_unit;
@@ -72,15 +79,17 @@
       };
     },
     units: function (r, element) {
-      var rows = activeUnits(r).slice().reverse();
+      var rows = unitRows(r, element).slice().reverse();
+      var shown = dark(element) && activeUnits(r).length > SCREEN_UNITS ? labels.by_unit_top : labels.by_unit;
       return {
         textStyle: text(element),
-        title: title(element, labels.by_unit),
+        title: title(element, shown),
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
         grid: { left: 8, right: size(element, 64), top: size(element, 40), bottom: size(element, 24), containLabel: true },
         xAxis: { type: "value", min: 0, max: 100, axisLabel: axisLabel(element, { formatter: "{value}%" }),
                  splitLine: gridLines(element) },
-        yAxis: { type: "category", data: rows.map(function (row) { return row.name; }), axisLabel: axisLabel(element) },
+        yAxis: { type: "category", data: rows.map(function (row) { return row.name; }),
+                 axisLabel: axisLabel(element, { interval: 0 }) },
         series: [{
           name: labels.completion_rate, type: "bar",
           data: rows.map(function (row) {
@@ -112,9 +121,10 @@
     },
     risk: function (r, element) {
       // No legend: each bar is its level's own colour (solid: collected, pale: closed) and says what it is.
-      function pale(hex) {
+      function pale(hex) {  // the same colour, lighter (half-way to white): visible on both backgrounds
         var n = parseInt(hex.slice(1), 16);
-        return "rgba(" + (n >> 16) + "," + ((n >> 8) & 255) + "," + (n & 255) + ",0.45)";
+        var channels = [n >> 16, (n >> 8) & 255, n & 255].map(function (c) { return Math.round(c + (255 - c) * 0.5); });
+        return "rgb(" + channels.join(",") + ")";
       }
       function bar(row, value, closed) {
         var colour = payload.risk_colors[row.risk_color];
@@ -148,8 +158,8 @@
       var row = report.trend[p.dataIndex];
       return row && drill({ start: row.start, end: row.end, metric: p.seriesIndex === 1 ? "closed" : "collected" });
     },
-    units: function (p) {
-      var rows = activeUnits(report);
+    units: function (p, element) {
+      var rows = unitRows(report, element);
       var row = rows[rows.length - 1 - p.dataIndex];
       return row && drill({ metric: "held", unit: row.unit });
     },
@@ -174,7 +184,7 @@
       if (!chart) {
         chart = charts[kind] = window.echarts.init(element, null, { renderer: "canvas", locale: "ZH" });
         chart.on("click", function (params) {
-          var url = targets[kind](params);
+          var url = targets[kind](params, element);
           if (url) { window.location.href = url; }
         });
       }
@@ -235,7 +245,12 @@
 
   function refresh(screen) {
     var today = shanghaiToday();
-    var start = screen.dataset.preset === "year" ? today.slice(0, 4) + "-01-01" : today.slice(0, 8) + "01";
+    var start = today.slice(0, 8) + "01";
+    if (screen.dataset.preset === "year") { start = today.slice(0, 4) + "-01-01"; }
+    if (screen.dataset.preset === "recent") {  // this month and the two before it
+      var index = Number(today.slice(0, 4)) * 12 + Number(today.slice(5, 7)) - 1 - 2;
+      start = Math.floor(index / 12) + "-" + String(index % 12 + 1).padStart(2, "0") + "-01";
+    }
     var url = payload.api_url + "?" + new URLSearchParams({ start: start, end: today }).toString();
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })

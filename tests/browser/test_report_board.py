@@ -134,7 +134,7 @@ def test_the_risk_chart_bars_are_their_levels_colours_and_say_what_they_are(live
     collected, closed = option["series"]
     assert [bar["itemStyle"]["color"] for bar in collected["data"]] == ["#c62828", "#ef6c00", "#1565c0"]
     assert [bar["itemStyle"]["color"] for bar in closed["data"]] == [
-        "rgba(198,40,40,0.45)", "rgba(239,108,0,0.45)", "rgba(21,101,192,0.45)"]
+        "rgb(227,148,148)", "rgb(247,182,128)", "rgb(138,178,224)"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -182,3 +182,12 @@ def test_an_officer_with_no_unit_is_refused_the_board(units, client):
 
 def test_an_intake_clerk_sees_the_city_board(units, client):
     assert get_as(client, make_staff("intake", username="clerk"), "/reports/").status_code == 200
+
+
+def test_the_recent_months_preset_reads_a_quarter_even_on_the_2nd_of_a_month(units, client, supervisor_user):
+    with time_machine.travel(dt.datetime(2026, 1, 2, 10, 0, tzinfo=selectors.SHANGHAI), tick=False):
+        client.force_login(supervisor_user)
+        response = client.get("/reports/", {"period": "recent"})
+    period = response.context["report"].period
+    assert (period.start, period.end) == (dt.date(2025, 11, 1), dt.date(2026, 1, 2))
+    assert 'class="active" data-preset="recent">近三个月</a>' in response.content.decode()

@@ -54,7 +54,10 @@ class Command(BaseCommand):
             if user is not None:
                 unit = f" · {user.unit.name}" if user.unit else ""
                 lines.append(f"    {username:<16} {role.label}  {user.display_name}{unit}")
+        lines.append("    其他承办单位各有一名承办员:officer_ 加旗县市区拼音或部门代码,"
+                     "如 officer_fengzhen、officer_transport")
         lines += [
+            _row("统计报表", f"{base}{reverse('reports:board')}?period=recent", "(supervisor,近三个月)"),
             _row("管理后台", f"{base}{reverse('admin:index')}", "(admin)"),
             _row("接口文档", f"{base}{reverse('swagger-ui')}", "(admin)"),
             _row("健康检查", f"{base}{reverse('healthz')}"),
