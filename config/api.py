@@ -11,6 +11,7 @@ urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("", include("clues.api_urls")),
     path("", include("dispatch.api_urls")),
+    path("", include("supervision.api_urls")),
     path("reports/", include("reports.api_urls")),
     path("", include("projects.api_urls")),
 ] + router.urls
