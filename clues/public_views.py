@@ -142,13 +142,15 @@ def qr_project(request, public_id):
 
 
 def _submit(request):
-    entry = Channel.QR if request.POST.get("entry") == Channel.QR else Channel.WEB
-    form = PublicClueForm(request.POST, request.FILES)
+    # The limit first: a refused request costs no file reading and no image decoding. What was typed is
+    # shown again, unchecked; the files are not looked at.
     verdict = check_request(request, "submit")
+    entry = Channel.QR if request.POST.get("entry") == Channel.QR else Channel.WEB
     if not verdict.allowed:
-        form.is_valid()  # so what was typed is shown again, checked
+        form = PublicClueForm(request.POST)
         return _too_many(request, verdict, "public/clue_form.html", _form_context(
-            request, entry=entry, project=form.project, notice="", form=form, query="", results=[]))
+            request, entry=entry, project=None, notice="", form=form, query="", results=[]))
+    form = PublicClueForm(request.POST, request.FILES)
     if form.is_valid():
         key = request.POST.get("idempotency_key", "")
         try:

@@ -52,7 +52,7 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
     from dispatch import lifecycle
     from notifications.services import sms_to_complainant
 
-    from .attachments import store_attachment, validate_uploads
+    from .attachments import prepare_uploads, store_attachment
     from .triage import apply_triage
 
     if channel not in Channel.values:
@@ -69,8 +69,9 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
 
     attachments = list(attachments)
     if attachments:
+        # Read and decode before the transaction opens: no row lock or connection waits on Pillow.
         try:
-            validate_uploads(attachments)
+            attachments = prepare_uploads(attachments)
         except ValidationError as exc:
             raise ApplicationError(exc.messages[0], fields={"attachments": exc.messages}) from None
     values = {name: data[name] for name in CLUE_FIELDS if name in data and data[name] is not None}

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over REQUEST_MAX_BYTES is refused (413) before anything reads it.
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -144,8 +146,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Files above 2 MB go to a temporary file, not memory; the fields besides files (a JSON body included) may
+# hold 2.5 MB at most. The whole body is bounded by REQUEST_MAX_BYTES below.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 
 # --- Cache (rate limits, idempotency) --------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -237,7 +241,10 @@ HEALTHZ_BROKER_TIMEOUT = float(os.environ.get("HEALTHZ_BROKER_TIMEOUT", "2"))
 
 # Attachments (clues.attachments): JPEG, PNG or PDF, checked by content.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
-ATTACHMENT_MAX_PIXELS = int(os.environ.get("ATTACHMENT_MAX_PIXELS", "40000000"))
+ATTACHMENT_MAX_PIXELS = int(os.environ.get("ATTACHMENT_MAX_PIXELS", "16000000"))
+# The largest request body read at all (core.middleware.RequestSizeLimitMiddleware answers 413 before
+# reading more): five attachments and the form's text.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(5 * ATTACHMENT_MAX_BYTES + 1024 * 1024)))
 
 # Notifications (notifications.services): the outbox and its SMS gateway.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.backends.ConsoleSmsBackend")
