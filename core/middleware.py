@@ -1,12 +1,19 @@
-"""Request guards that run before any view: the body-size limit of our own (the proxy in front may have
-none)."""
+"""Request guards around every view: the body-size limit of our own (the proxy in front may have none), and
+503 instead of 500 when the database cannot be reached."""
+
+import logging
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .api import error_body
+
+logger = logging.getLogger(__name__)
 
 
 def body_limit(request):
@@ -44,3 +51,37 @@ class RequestSizeLimitMiddleware:
             response["Connection"] = "close"  # the unread body must not be taken for the next request
             return response
         return self.get_response(request)
+
+
+def retry_after_seconds():
+    return int(getattr(settings, "DATABASE_UNAVAILABLE_RETRY_AFTER", 30))
+
+
+def unavailable_response(request, template="503.html", context=None):
+    """503 with Retry-After: the API's error format under /api/, else a Chinese page rendered without
+    anything that needs the database (no session user, no stored messages)."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse(error_body("unavailable", _("系统暂时无法处理请求,请稍后再试。")), status=503)
+    else:
+        request.user = AnonymousUser()
+        request._messages = CookieStorage(request)
+        response = render(request, template, context or {}, status=503)
+    response["Retry-After"] = str(retry_after_seconds())
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """The database could not be reached (the pool gave up after DB_POOL_TIMEOUT seconds) or dropped the
+    connection: 503 and Retry-After instead of a 500, logged as a warning rather than an error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable for %s %s: %s", request.method, request.path, exception)
+        return unavailable_response(request)

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login that django-axes locked out into the Chinese lockout page (accounts.lockout).
     "axes.middleware.AxesMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,12 +99,15 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ulanxin
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3 with Django's built-in connection pool (conn_max_age must stay 0 with a pool).
+    # A database that does not answer fails a request within DB_POOL_TIMEOUT seconds (503, Retry-After; see
+    # core.middleware) instead of holding every worker for long.
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": int(os.environ.get("DB_POOL_MIN", "1")),
             "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
-            "timeout": int(os.environ.get("DB_POOL_TIMEOUT", "10")),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "3")),
         },
+        "connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "2")),
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one SQLite file: IMMEDIATE transactions and WAL avoid "database is locked".
@@ -237,6 +241,7 @@ SPECTACULAR_SETTINGS = {
 # --- Application settings --------------------------------------------------------------------------------
 SITE_NAME = "乌兰·薪"
 SITE_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+DATABASE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DATABASE_UNAVAILABLE_RETRY_AFTER", "30"))
 HEALTHZ_BROKER_TIMEOUT = float(os.environ.get("HEALTHZ_BROKER_TIMEOUT", "2"))
 
 # Attachments (clues.attachments): JPEG, PNG or PDF, checked by content.
