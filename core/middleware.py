@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -85,3 +85,16 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.warning("database unavailable for %s %s: %s", request.method, request.path, exception)
         return unavailable_response(request)
+
+
+class NulPathMiddleware:
+    """A NUL byte in the path (…/%00/…) names nothing we have — PostgreSQL text cannot even hold it — so 404,
+    before any view passes it to a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            raise Http404
+        return self.get_response(request)
