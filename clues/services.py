@@ -81,7 +81,8 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
     if project is not None and not values.get("district"):
         values["district"] = project.district
     clue = Clue(channel=channel, received_at=received_at, created_by=created_by,
-                idempotency_key=idempotency_key or None, request_digest=digest, consent_at=now if consent else None, **values)
+                idempotency_key=idempotency_key or None, request_digest=digest,
+                consent_at=now if consent else None, **values)
     clue.employer_key = employer_key(clue.employer_name)
     try:
         with transaction.atomic():
