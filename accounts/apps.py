@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与角色")
 
     def ready(self):
+        # Imported once the app registry is ready: models cannot be imported while apps load.
         from django.db.models.signals import post_migrate
 
         from .roles import sync_role_permissions

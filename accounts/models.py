@@ -10,7 +10,7 @@ from .roles import Role
 
 
 class User(AbstractUser):
-    unit = models.ForeignKey("dispatch.Unit", verbose_name=_("所属单位"), on_delete=models.PROTECT,
+    unit = models.ForeignKey("units.Unit", verbose_name=_("所属单位"), on_delete=models.PROTECT,
                              null=True, blank=True, related_name="staff")
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
 

@@ -1,5 +1,6 @@
 """The four staff roles, as Django groups, and the permissions each carries."""
 
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,24 +12,40 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("管理员")
 
 
+# Every set of roles the code checks, named once. Business rules say which set a move or page needs.
+TRIAGE_ROLES = frozenset({Role.INTAKE, Role.ADMIN})  # route clues: transfer, merge, intake from other channels
+REVIEW_ROLES = frozenset({Role.INTAKE, Role.SUPERVISOR, Role.ADMIN})  # review closures, follow-ups, reopen
+OFFICER_ROLES = frozenset({Role.OFFICER})  # handle the clues of their own unit
+CITY_WIDE_ROLES = frozenset({Role.INTAKE, Role.SUPERVISOR, Role.ADMIN})  # see every clue, the board, letters
+STAFF_ROLES = frozenset(Role)  # any staff role
+
+
+def has_any_role(user, roles):
+    """Whether `user` holds one of `roles` (a superuser holds them all)."""
+    return user is not None and user.is_authenticated and (
+        user.is_superuser or any(user.has_role(r) for r in roles))
+
+
 # app_label.codename of the model permissions each role holds in the admin. Business rules (who may make
 # which move on a clue) live in the lifecycle module; these only open the admin screens.
 ROLE_PERMISSIONS = {
     Role.INTAKE: [
-        "dispatch.view_unit",
+        "units.view_unit",
         "projects.view_project",
     ],
     Role.OFFICER: [
-        "dispatch.view_unit",
+        "units.view_unit",
         "projects.view_project",
     ],
     Role.SUPERVISOR: [
-        "dispatch.view_unit",
-        "dispatch.view_workingdayoverride",
+        "units.view_unit",
+        "units.view_workingdayoverride",
         "projects.view_project",
     ],
     Role.ADMIN: [
+        "units.*",
         "dispatch.*",
+        "supervision.*",
         "accounts.*",
         "projects.*",
         "clues.*",
@@ -40,7 +57,6 @@ ROLE_PERMISSIONS = {
 
 
 def permissions_for(role):
-    from django.contrib.auth.models import Permission
 
     query = models.Q(pk__in=[])
     for spec in ROLE_PERMISSIONS[role]:
@@ -54,8 +70,6 @@ def permissions_for(role):
 
 def sync_role_permissions(sender=None, **kwargs):
     """Give each role group exactly its declared permissions (idempotent)."""
-    from django.contrib.auth.models import Group
-
     for role in Role:
         group, _created = Group.objects.get_or_create(name=role.value)
         group.permissions.set(permissions_for(role))

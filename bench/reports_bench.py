@@ -283,9 +283,9 @@ def main():
     from django.utils import timezone
 
     from clues.models import Clue
-    from dispatch.models import Unit
-    from dispatch.workdays import SHANGHAI, WorkCalendar
     from reports.selectors import Period, completion_report, cumulative_working_days
+    from units.models import Unit
+    from units.workdays import SHANGHAI, WorkCalendar
 
     call_command("migrate", verbosity=0)
     now = timezone.now()

@@ -77,7 +77,7 @@ def fill(total, due):
 
 
 def run_sweep():
-    from dispatch.supervision import sweep
+    from supervision.ladder import sweep
 
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()

@@ -1,5 +1,5 @@
 """Admin screens of the intake side. A clue's status and deadlines are never edited here: they move only
-through dispatch.lifecycle; the admin may correct what was reported, which re-runs triage."""
+through clues.lifecycle; the admin may correct what was reported, which re-runs triage."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdmin
 from core.identity import mask_mobile, mask_resident_id
 
-from .models import Attachment, Clue, DuplicateCandidate, PersonalDataView, TriageSettings
-from .triage import retriage
+from .models import Attachment, Clue, DeadlinePolicy, DuplicateCandidate, PersonalDataView, TriageSettings
+from .services import REPORTED_FIELDS, clue_correct
 
 
 @admin.register(TriageSettings)
@@ -56,7 +56,7 @@ class DuplicateCandidateInline(admin.TabularInline):
         return False
 
 
-# Written only by dispatch.lifecycle (status, routing, deadlines, result) or by intake and triage.
+# Written only by clues.lifecycle (status, routing, deadlines, result) or by intake and triage.
 LIFECYCLE_FIELDS = (
     "tracking_code", "channel", "status", "received_at", "created_at", "created_by", "external_id",
     "unit", "assigned_at", "claimed_at", "first_contact_at", "returned_at", "resolved_at", "closed_at",
@@ -64,10 +64,6 @@ LIFECYCLE_FIELDS = (
     "is_overdue", "result", "amount_recovered", "workers_paid", "resolution_note", "merged_into",
     "followup_satisfied", "followup_note", "followup_at", "consent_at",
     "risk_color", "risk_reasons", "suggested_district", "suggested_department", "is_repeat_visitor",
-)
-REPORTED_FIELDS = (
-    "employer_name", "employer_credit_code", "project", "project_name", "work_address", "district",
-    "complainant_name", "worker_count", "amount_owed", "owed_from", "owed_to", "description",
 )
 
 
@@ -109,11 +105,10 @@ class ClueAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        # Write only what the form changed, so a concurrent move by the lifecycle is never overwritten.
-        changed = [name for name in form.changed_data if name in REPORTED_FIELDS]
-        if changed:
-            obj.save(update_fields=changed)
-            retriage(obj)
+        # Only what the form changed, through the service: one transaction, triage again, an event.
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in REPORTED_FIELDS}
+        if changes:
+            clue_correct(clue=obj, by=request.user, changes=changes)
 
 
 @admin.register(PersonalDataView)
@@ -123,3 +118,11 @@ class PersonalDataViewAdmin(ReadOnlyAdmin):
     search_fields = ("=clue__tracking_code", "user__username")
     list_select_related = ("user", "clue")
     date_hierarchy = "viewed_at"
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(admin.ModelAdmin):
+    list_display = ("risk_color", "claim_days", "response_days", "close_days", "retransfer_hours",
+                    "updated_at")
+    list_editable = ("claim_days", "response_days", "close_days", "retransfer_hours")
+    ordering = ("risk_color",)

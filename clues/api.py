@@ -5,6 +5,8 @@ The lifecycle's moves (transfer/, claim/ …) live on the same /clues/ prefix in
 
 import hashlib
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +21,9 @@ from .filters import ORDERING_FIELDS, ClueFilter, clue_list_queryset
 from .intake_fields import can_enter_clues, format_month
 from .models import Channel, Clue
 from .personal_data import VIA_API, masked_values, personal_data_for
+from .public_forms import clean_public_clue
+from .services import clue_create
+from .triage import UnitDirectory, suggest_department, suggest_district
 
 CONSENT_CHANNELS = {Channel.QR, Channel.WEB}
 
@@ -93,14 +98,11 @@ class ClueCreateSerializer(serializers.Serializer):
         help_text=gettext_lazy("渠道为 qr 或 web 时必须为 true"))
 
     def validate_received_at(self, value):
-        from django.utils import timezone
-
         if value and value > timezone.now():
             raise serializers.ValidationError(_("收到时间不能晚于现在。"))
         return value
 
     def validate(self, attrs):
-        from .public_forms import clean_public_clue
 
         checked = clean_public_clue(self.initial_data, attrs.get("attachments") or [])
         errors = dict(checked.errors)
@@ -145,15 +147,11 @@ class ClueSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def _personal(self, clue):
-        cache = self.context.setdefault("_personal", {})
-        if clue.pk not in cache:
-            if self.context.get("reveal"):
-                cache[clue.pk] = personal_data_for(clue, self.context["request"].user, reveal=True,
-                                                   via=VIA_API).as_dict()
-                cache[clue.pk]["revealed"] = True
-            else:
-                cache[clue.pk] = dict(masked_values(clue), revealed=False)
-        return cache[clue.pk]
+        """The view passes what it revealed (and recorded) in the context; everything else is masked."""
+        given = self.context.get("personal", {})
+        if clue.pk in given:
+            return given[clue.pk]
+        return dict(masked_values(clue), revealed=False)
 
     def get_complainant_phone(self, clue) -> str:
         return self._personal(clue)["complainant_phone"]
@@ -184,7 +182,6 @@ class ClueSerializer(serializers.ModelSerializer):
 
     def _units(self):
         # One query per response for the reasons ("why") of the suggestions, not one per clue.
-        from .triage import UnitDirectory
 
         if "_triage_units" not in self.context:
             self.context["_triage_units"] = UnitDirectory()
@@ -194,7 +191,6 @@ class ClueSerializer(serializers.ModelSerializer):
         "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
         "why": {"type": "string"}}}})
     def get_suggested_units(self, clue):
-        from .triage import suggest_department, suggest_district
 
         units = self._units()
         suggested = []
@@ -221,8 +217,6 @@ class ClueSerializer(serializers.ModelSerializer):
         "id": {"type": "integer"}, "name": {"type": "string"}, "content_type": {"type": "string"},
         "size": {"type": "integer"}, "url": {"type": "string"}}}})
     def get_attachments(self, clue):
-        from django.urls import reverse
-
         return [{"id": a.pk, "name": a.original_name, "content_type": a.content_type, "size": a.size,
                  "url": reverse("clues:attachment", args=[clue.pk, a.pk])} for a in clue.attachments.all()]
 
@@ -291,7 +285,10 @@ class ClueViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retriev
     def retrieve(self, request, *args, **kwargs):
         clue = self.get_object()
         context = self.get_serializer_context()
-        context["reveal"] = request.query_params.get("reveal") == "1"
+        if request.query_params.get("reveal") == "1":
+            # Seeing the full numbers is recorded by the service, here in the view, never by the serializer.
+            personal = personal_data_for(clue, request.user, reveal=True, via=VIA_API)
+            context["personal"] = {clue.pk: dict(personal.as_dict(), revealed=personal.revealed)}
         return Response(ClueSerializer(clue, context=context).data)
 
     @extend_schema(
@@ -303,7 +300,6 @@ class ClueViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retriev
                    400: OpenApiResponse(description="字段有误(逐字段中文说明)"),
                    403: OpenApiResponse(description="只有受理员和管理员可以录入")})
     def create(self, request, *args, **kwargs):
-        from .services import clue_create
 
         serializer = ClueCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)

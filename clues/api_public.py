@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from core.api import ApplicationError
 from core.ratelimit import PublicRateThrottle
 
+from .lifecycle import TEXT_LIMITS
 from .models import Channel
 from .public_forms import (
     clean_public_clue,
@@ -113,7 +114,7 @@ class PublicProgressSerializer(serializers.Serializer):
 class FollowupRequestSerializer(serializers.Serializer):
     phone = serializers.CharField()
     satisfied = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, max_length=500,
+    note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMITS["followup_note"],
                                  help_text=gettext_lazy("不满意时必填"))
 
 

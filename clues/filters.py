@@ -6,8 +6,8 @@ import django_filters
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.models import Unit
-from dispatch.workdays import SHANGHAI
+from units.models import Unit
+from units.workdays import SHANGHAI
 
 from .models import Channel, Clue, DuplicateCandidate, RiskColor, Status
 from .selectors import clue_visible_queryset, visible_duplicate_candidates

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dispatch.models import Unit
+from units.models import Unit
 
 from .importer import EXTENSIONS
 from .intake_fields import format_month
 from .models import STAFF_CHANNELS
+from .public_forms import clean_public_clue
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -112,7 +113,6 @@ class StaffClueForm(forms.Form):
         return value
 
     def clean(self):
-        from .public_forms import clean_public_clue
 
         cleaned = super().clean()
         uploads = self.files.getlist("attachments") if hasattr(self.files, "getlist") else []

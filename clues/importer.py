@@ -25,13 +25,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from core.api import ApplicationError
-from dispatch.workdays import SHANGHAI
+from core.tasks import send as send_task
+from projects.models import Project
+from units.models import Unit
+from units.workdays import SHANGHAI
 
 from .intake_fields import FIELD_LABELS, clean_clue_fields
 from .models import Channel, Clue
+from .services import clue_create
 
 logger = logging.getLogger(__name__)
+IMPORT_TASK = "clues.tasks.run_national_import"
 
 # Header → input name. The order is the documented order of the export.
 COLUMNS = {
@@ -148,7 +154,7 @@ def _csv_rows(data):
 
 
 def _xlsx_rows(data):
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy: loaded only when a file is made
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -262,7 +268,6 @@ def parse_received_at(value, *, now=None):
 
 
 def _district_lookup():
-    from dispatch.models import Unit
 
     lookup = {}
     for unit in Unit.objects.filter(kind=Unit.Kind.DISTRICT, is_active=True):
@@ -273,7 +278,6 @@ def _district_lookup():
 
 
 def _project_codes(rows):
-    from projects.models import Project
 
     codes = {str(v["project_code"]).strip().upper() for _n, v in rows if not _blank(v.get("project_code"))}
     found = set()
@@ -352,7 +356,6 @@ def import_national_file(path_or_file, *, user, progress=None, filename=""):
     (in the database or earlier in the file) is skipped. Each row runs in its own savepoint, so a failing row
     leaves the others alone. `progress(done, total)` is called after each row.
     """
-    from .services import clue_create
 
     table = read_table(path_or_file, filename)
     report = ImportReport(total=len(table.rows))
@@ -489,7 +492,6 @@ def create_import_job(upload, *, user):
 
 def run_import_job(job_id):
     """Process a stored import job (inline or from the Celery task); safe to run again after a crash."""
-    from accounts.models import User
 
     job = read_job(job_id)
     if job is None:
@@ -526,13 +528,11 @@ def run_import_job(job_id):
 
 def start_import(upload, *, user):
     """Create the job and run it: inline when small, else in the Celery worker. Returns the job."""
-    from .tasks import run_national_import
-
     job = create_import_job(upload, user=user)
     if job["total"] <= INLINE_MAX_ROWS:
         return run_import_job(job["id"])
     try:
-        run_national_import.delay(job["id"])
+        send_task(IMPORT_TASK, [job["id"]])
     except Exception:  # broker down: say so on the status page rather than leave a job that never moves
         logger.exception("import job %s: could not queue", job["id"])
         job.update(state="failed", message=_("后台任务队列暂不可用,请稍后重新上传,或拆分为不超过%(n)d行的文件。")

@@ -15,7 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import TRIAGE_ROLES, has_any_role
 from core.identity import check_credit_code, normalize_mobile, parse_resident_id
+from projects.models import Project
+from units.models import Unit
 
 # Input names (the API's and the forms'), with the label used in messages that name the field.
 FIELD_LABELS = {
@@ -113,7 +116,6 @@ def _clean_credit_code(value, result):
 
 
 def _clean_project(code, result):
-    from projects.models import Project
 
     if not code:
         return
@@ -125,7 +127,6 @@ def _clean_project(code, result):
 
 
 def _clean_district(code, result):
-    from dispatch.models import Unit
 
     if not code:
         return
@@ -254,6 +255,5 @@ def format_month(value):
 
 def can_enter_clues(user):
     """Intake staff and administrators enter clues by hand, import them and file them through the staff API."""
-    from accounts.roles import Role
 
-    return bool(user and user.is_authenticated) and (user.is_superuser or user.has_role(Role.INTAKE, Role.ADMIN))
+    return bool(user and user.is_authenticated) and has_any_role(user, TRIAGE_ROLES)

@@ -20,9 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clues import lifecycle
+from core.api import Conflict
 from core.identity import normalize_mobile
-from dispatch.models import Unit
 from projects.models import Project
+from units.models import Unit
 
 from .attachments import prepare_uploads
 from .intake_fields import INPUT_FIELDS, MAX_LENGTHS, clean_clue_fields, parse_amount
@@ -312,7 +314,6 @@ def followup_open(clue):
 
 def public_progress(clue):
     """What the worker may see of a clue; a merged duplicate shows its original (merged=True)."""
-    from dispatch import lifecycle
 
     subject = lifecycle.public_subject(clue)
     if subject.pk != clue.pk:
@@ -347,8 +348,6 @@ def public_progress(clue):
 
 def submit_followup(clue, *, satisfied, note):
     """The worker's rating from the progress page or the public API (the lifecycle checks the rest)."""
-    from core.api import Conflict
-    from dispatch import lifecycle
 
     if not followup_open(clue):
         raise Conflict(_("本次办结已评价,或该线索暂不能评价。"), code="followup_closed")

@@ -1,6 +1,6 @@
 """The worker's pages (no account): the QR entry, the clue form, the receipt, the progress page.
 
-Views parse the request, call clues.public_forms / clues.services / dispatch.lifecycle, and render. They work
+Views parse the request, call clues.public_forms / clues.services / clues.lifecycle, and render. They work
 without JavaScript (WeChat's browser) and every POST ends in a redirect (Post/Redirect/Get).
 """
 

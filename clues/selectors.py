@@ -2,20 +2,20 @@
 
 from django.db.models import Exists, OuterRef
 
-from accounts.roles import Role
+from accounts.roles import CITY_WIDE_ROLES, Role, has_any_role
+from clues.models import Assignment
 
 from .models import Clue, DuplicateCandidate
 
 
 def can_see_all_clues(user):
-    return user.is_authenticated and (user.has_role(Role.INTAKE, Role.SUPERVISOR, Role.ADMIN)
+    return user.is_authenticated and (has_any_role(user, CITY_WIDE_ROLES)
                                       or user.is_superuser)
 
 
 def clue_visible_queryset(user, queryset=None):
     """The clues `user` may see: city staff see all; a unit officer sees those assigned to the unit, now or
     before; anyone else sees none."""
-    from dispatch.models import Assignment
 
     queryset = Clue.objects.all() if queryset is None else queryset
     if not user.is_authenticated:

@@ -10,7 +10,11 @@ from django.utils.translation import gettext as _
 
 from core.api import ApplicationError
 
-from .models import Channel, Clue
+from . import lifecycle
+from .attachments import prepare_uploads, store_attachment
+from .models import Channel, Clue, ClueEvent
+from .notify import sms_to_complainant
+from .triage import apply_triage, employer_key, retriage
 
 # No 0/O/1/I/L: a code read out over the phone must not be misheard.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -24,16 +28,6 @@ def new_tracking_code():
 def normalise_tracking_code(value):
     """What a worker types → the stored form (upper case, no spaces or dashes)."""
     return "".join(ch for ch in (value or "").upper() if ch.isalnum())
-
-
-def employer_key(name):
-    """A normalised employer name for duplicate matching: no spaces/brackets, no common suffix noise."""
-    text = "".join((name or "").split())
-    for a, b in (("(", "("), (")", ")")):
-        text = text.replace(a, b)
-    for noise in ("有限责任公司", "股份有限公司", "有限公司", "(集团)", "集团", "公司"):
-        text = text.replace(noise, "")
-    return text.lower()
 
 
 CLUE_FIELDS = (
@@ -50,12 +44,6 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
     `data` holds cleaned values (a form's or serializer's validated data) named as CLUE_FIELDS. The same
     idempotency key or external id twice gives back the first clue and creates nothing.
     """
-    from dispatch import lifecycle
-    from notifications.services import sms_to_complainant
-
-    from .attachments import prepare_uploads, store_attachment
-    from .triage import apply_triage
-
     if channel not in Channel.values:
         raise ApplicationError(_("未知的来源渠道。"), fields={"channel": [_("未知的来源渠道。")]})
     attachments = list(attachments)
@@ -138,3 +126,41 @@ def _unique_tracking_code():
         code = new_tracking_code()
         if not Clue.objects.filter(tracking_code=code).exists():
             return code
+
+
+# What was reported, which staff may correct afterwards (never the lifecycle's fields).
+REPORTED_FIELDS = (
+    "employer_name", "employer_credit_code", "project", "project_name", "work_address", "district",
+    "complainant_name", "worker_count", "amount_owed", "owed_from", "owed_to", "description",
+)
+
+
+def _shown(value):
+    return "" if value is None else str(getattr(value, "code", value))
+
+
+def clue_correct(*, clue, by, changes):
+    """Correct what was reported (staff, from the admin): write only the changed fields on the locked row,
+    triage again, and put one event on the timeline naming each field with its old and new value."""
+    unknown = set(changes) - set(REPORTED_FIELDS)
+    if unknown:
+        raise ApplicationError(_("只能更正反映内容。"), fields={name: [_("不能在此修改。")] for name in unknown})
+    with transaction.atomic():
+        locked = Clue.objects.select_for_update(of=("self",)).get(pk=clue.pk)
+        before = {name: _shown(getattr(locked, name)) for name in changes}
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        after = {name: _shown(getattr(locked, name)) for name in changes}
+        changed = [name for name in changes if before[name] != after[name]]
+        if not changed:
+            return locked
+        locked.save(update_fields=changed)
+        retriage(locked)
+        labels = [str(Clue._meta.get_field(name).verbose_name) for name in changed]
+        ClueEvent.objects.create(
+            clue=locked, kind=ClueEvent.Kind.CORRECTED, at=timezone.now(), actor=by,
+            actor_unit=getattr(by, "unit", None), from_status=locked.status, to_status=locked.status,
+            note=_("更正:%(fields)s") % {"fields": "、".join(labels)},
+            data={"changed": {name: [before[name], after[name]] for name in changed}})
+    clue.refresh_from_db()
+    return clue

@@ -10,13 +10,24 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from dispatch.models import Unit
+from units.models import Unit
 
 from .models import Clue, DuplicateCandidate, RiskColor, Status, TriageSettings
+from .selectors import visible_duplicate_candidates
 
 # --- 属地分离: district and sector ------------------------------------------------------------------------
 
 # Names people use for a district besides its official name and the name without 县/旗/市/区.
+def employer_key(name):
+    """A normalised employer name for duplicate matching: no spaces/brackets, no common suffix noise."""
+    text = "".join((name or "").split())
+    for a, b in (("(", "("), (")", ")")):
+        text = text.replace(a, b)
+    for noise in ("有限责任公司", "股份有限公司", "有限公司", "(集团)", "集团", "公司"):
+        text = text.replace(noise, "")
+    return text.lower()
+
+
 DISTRICT_ALIASES = {
     "150926": ["察右前旗", "察右前"],
     "150927": ["察右中旗", "察右中"],
@@ -300,7 +311,6 @@ def apply_triage(clue):
 def retriage(clue):
     """Recompute the triage aids of a saved clue after staff edited what was reported; replaces its
     duplicate candidates. Writes only the triage fields and employer_key, never status or deadlines."""
-    from .services import employer_key
 
     clue.employer_key = employer_key(clue.employer_name)
     matches = _compute(clue)
@@ -313,7 +323,6 @@ def retriage(clue):
 def triage_explain(clue, user=None):
     """What the triage found, ready for a page or the API; with `user`, only the possible duplicates that
     user may see."""
-    from .selectors import visible_duplicate_candidates
 
     units = UnitDirectory()
     suggested = []

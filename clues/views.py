@@ -1,7 +1,6 @@
 """Staff pages of the intake side: channel intake, attachment downloads and the national-platform import.
 
-A clue's staff page and the list of all clues are the lifecycle's (dispatch:clue, dispatch:all); the
-addresses this side used to serve them at (/clues/<id>/, /clues/) redirect there, so bookmarks still work.
+A clue's staff page and the list of all clues are the workspaces' (dispatch:clue, dispatch:all).
 """
 
 import re
@@ -9,7 +8,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,10 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.api import ApplicationError
 
-from . import importer
+from . import importer, lifecycle
 from .forms import ImportForm, StaffClueForm, staff_form_initial_from
 from .intake_fields import can_enter_clues
+from .public_forms import search_projects
 from .selectors import clue_visible_queryset
+from .services import clue_create
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -28,11 +29,6 @@ _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 def forbidden(request, message=None):
     return render(request, "clues/forbidden.html",
                   {"message": message or _("只有受理员和管理员可以录入或导入线索。")}, status=403)
-
-
-def staff_detail_url(clue_or_pk):
-    """The staff page of a clue (a clue or its pk)."""
-    return reverse("dispatch:clue", args=[getattr(clue_or_pk, "pk", clue_or_pk)])
 
 
 def staff_list_url():
@@ -46,7 +42,6 @@ def staff_list_url():
 @require_http_methods(["GET", "POST"])
 def clue_new(request):
     """Enter a clue from a hotline, the window, a letter or another authority (统一归集)."""
-    from .services import clue_create
 
     if not can_enter_clues(request.user):
         return forbidden(request)
@@ -73,7 +68,7 @@ def clue_new(request):
                 for warning_list in form.warnings.values():
                     for warning in warning_list:
                         messages.warning(request, warning)
-                return redirect(staff_detail_url(clue))
+                return redirect(lifecycle.clue_url(clue))
     else:
         initial = {}
         like = request.GET.get("like", "")
@@ -95,7 +90,6 @@ def clue_new(request):
 @require_GET
 def project_search(request):
     """Registered projects matching a code or words of the name, for the intake form's project list."""
-    from .public_forms import search_projects
 
     if not can_enter_clues(request.user):
         return JsonResponse({"error": {"code": "permission_denied", "message": _("无权访问。"), "fields": {}}},
@@ -103,45 +97,6 @@ def project_search(request):
     return JsonResponse({"results": [
         {"code": p.code, "name": p.name, "district": p.district.name, "district_code": p.district.code,
          "status": p.get_status_display()} for p in search_projects(request.GET.get("q", ""))]})
-
-
-# --- one clue, the list: the old addresses -----------------------------------------------------------------
-
-# The old list's filter names and values that the all-clues list spells differently; the rest are the same.
-_OLD_FILTER_NAMES = {"received_after": "received_from", "received_before": "received_to"}
-_OLD_FILTER_VALUES = {
-    # django-filter's yes/no drop-down wrote true/false (2/3 in older versions).
-    "overdue": {"true": "1", "True": "1", "2": "1", "false": "0", "False": "0", "3": "0", "unknown": ""},
-    # Newest first is the list's default.
-    "ordering": {"-received_at": ""},
-}
-
-
-@require_GET
-def clue_detail_moved(request, pk):
-    """/clues/<id>/ is now /clue/<id>/ (which checks who may see the clue). The query string is dropped:
-    the old ?reveal=1 showed personal data on a GET, which the new page only does on a recorded POST."""
-    return redirect(staff_detail_url(pk), permanent=True)
-
-
-def list_query_from_old(params):
-    """The all-clues list's query string for a query string of the old clue list (a bookmark)."""
-    query = QueryDict(mutable=True)
-    for name, values in params.lists():
-        new_name = _OLD_FILTER_NAMES.get(name, name)
-        for value in values:
-            value = _OLD_FILTER_VALUES.get(name, {}).get(value, value)
-            if value:
-                query.appendlist(new_name, value)
-    return query.urlencode()
-
-
-@require_GET
-def clue_list_moved(request):
-    """/clues/ is now /clues-list/, with the same filters under the list's names."""
-    query = list_query_from_old(request.GET)
-    url = staff_list_url()
-    return redirect(f"{url}?{query}" if query else url, permanent=True)
 
 
 @login_required
@@ -193,7 +148,7 @@ def import_status(request, job_id):
     report = job.get("report")
     if report:
         for row in report["created"]:
-            row["url"] = staff_detail_url(row["clue_id"])
+            row["url"] = lifecycle.clue_url(row["clue_id"])
     return render(request, "clues/import_status.html", {"job": job, "report": report, "running": running,
                                                         "list_url": staff_list_url()})
 

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import views as account_views
 from accounts.views import LogoutView
 from core import views as core_views
 
@@ -16,7 +17,7 @@ SWAGGER_UI = csp_update({"script-src": [SWAGGER_CDN], "style-src": [SWAGGER_CDN]
     SpectacularSwaggerSplitView.as_view(url_name="schema"))
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", account_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
@@ -25,10 +26,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SWAGGER_UI, name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("clues.urls_public")),
-    path("clues/", include("clues.urls_staff")),
+    path("", include("clues.public_urls")),
+    path("clues/", include("clues.urls")),
     path("", include("dispatch.urls")),
-    path("", include("dispatch.supervision_urls")),
+    path("", include("supervision.urls")),
     path("notices/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("projects/", include("projects.urls")),

@@ -1,44 +1,18 @@
-"""Pages and probes that belong to no single domain app: home, health check, error pages."""
+"""Probes and pages that belong to no domain app: the health check and the error pages."""
 
 import logging
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-
-from accounts.roles import Role
-from dispatch.workdays import WorkCalendar
 
 from .api import error_body
 
 logger = logging.getLogger(__name__)
-
-
-def home(request):
-    """A visitor gets the public landing page; each staff role lands on its own workspace; a user without a
-    role sees the account and calendar page."""
-    user = request.user
-    if not user.is_authenticated:
-        return render(request, "public/landing.html")
-    if user.has_role(Role.INTAKE):
-        return redirect("dispatch:triage")
-    if user.has_role(Role.OFFICER) and user.unit_id and not user.unit.is_city:
-        return redirect("dispatch:unit")
-    if user.has_role(Role.SUPERVISOR):
-        return redirect("reports:board")
-    today = timezone.localdate()
-    calendar = WorkCalendar.around(today, 10)
-    return render(request, "home.html", {
-        "today": today,
-        "today_is_working_day": calendar.is_working_day(today),
-        "next_working_day": calendar.add_working_days(today, 1),
-        "in_three_working_days": calendar.add_working_days(today, 3),
-        "in_fifteen_working_days": calendar.add_working_days(today, 15),
-    })
 
 
 def _check_database():
@@ -48,8 +22,7 @@ def _check_database():
 
 
 def _check_broker():
-    from config.celery import app
-
+    app = current_app
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=settings.HEALTHZ_BROKER_TIMEOUT)
         # The filesystem transport "connects" without touching disk; a channel proves the folders work.

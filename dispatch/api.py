@@ -8,12 +8,12 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from clues.models import Clue, Result
+from clues import lifecycle
+from clues.lifecycle import TEXT_LIMITS
+from clues.models import Clue, ClueEvent, HandlingRecord, Result
 from clues.selectors import clue_visible_queryset
 from core.api import ChoiceField, DateTimeField
-
-from . import lifecycle
-from .models import ClueEvent, HandlingRecord, Unit
+from units.models import Unit
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -56,18 +56,18 @@ class ClueStateSerializer(serializers.ModelSerializer):
 
 class TransferInput(serializers.Serializer):
     unit = serializers.CharField(label=_("承办单位代码"), max_length=32)
-    note = serializers.CharField(label=_("转办意见"), max_length=1000, required=False, allow_blank=True)
+    note = serializers.CharField(label=_("转办意见"), max_length=TEXT_LIMITS["note"], required=False, allow_blank=True)
     version = serializers.IntegerField(label=_("线索版本"), required=False, min_value=0, max_value=2**31 - 1,
                                        help_text=_("读取线索时的 version;线索此后有变化则返回409"))
 
 
 class ReturnInput(serializers.Serializer):
-    reason = serializers.CharField(label=_("退回理由"), max_length=1000)
+    reason = serializers.CharField(label=_("退回理由"), max_length=TEXT_LIMITS["reason"])
 
 
 class RecordInput(serializers.Serializer):
     kind = ChoiceField(label=_("类别"), choices=HandlingRecord.Kind.choices)
-    note = serializers.CharField(label=_("办理情况"), max_length=2000)
+    note = serializers.CharField(label=_("办理情况"), max_length=TEXT_LIMITS["record_note"])
     occurred_at = DateTimeField(label=_("发生时间"), required=False)
     amount = serializers.DecimalField(label=_("支付金额"), max_digits=14, decimal_places=2, required=False,
                                       min_value=0)
@@ -80,21 +80,24 @@ class ResolveInput(serializers.Serializer):
                                                 required=False, allow_null=True, min_value=0)
     workers_paid = serializers.IntegerField(label=_("兑付人数"), required=False, allow_null=True, min_value=0,
                                             max_value=100000)
-    note = serializers.CharField(label=_("办理情况"), max_length=2000, required=False, allow_blank=True)
+    note = serializers.CharField(label=_("办理情况"), max_length=TEXT_LIMITS["resolution_note"],
+                                 required=False, allow_blank=True)
 
 
 class ReviewInput(serializers.Serializer):
     approve = serializers.BooleanField(label=_("是否通过"))
-    reason = serializers.CharField(label=_("审核意见"), max_length=1000, required=False, allow_blank=True)
+    reason = serializers.CharField(label=_("审核意见"),
+                                   max_length=TEXT_LIMITS["reason"], required=False, allow_blank=True)
 
 
 class FollowupInput(serializers.Serializer):
     satisfied = serializers.BooleanField(label=_("是否满意"))
-    note = serializers.CharField(label=_("回访意见"), max_length=500, required=False, allow_blank=True)
+    note = serializers.CharField(label=_("回访意见"), max_length=TEXT_LIMITS["followup_note"],
+                                 required=False, allow_blank=True)
 
 
 class ReopenInput(serializers.Serializer):
-    note = serializers.CharField(label=_("说明"), max_length=1000, required=False, allow_blank=True)
+    note = serializers.CharField(label=_("说明"), max_length=TEXT_LIMITS["note"], required=False, allow_blank=True)
 
 
 class MergeInput(serializers.Serializer):

@@ -10,9 +10,10 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from clues.models import Channel, Result, RiskColor, Status
+from clues.lifecycle import TEXT_LIMITS
+from clues.models import Channel, HandlingRecord, Result, RiskColor, Status
+from units.models import Unit
 
-from .models import HandlingRecord, Unit
 from .selectors import SAVED_FILTER_PAGES, clean_query
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -158,7 +159,7 @@ class SavedFilterForm(forms.Form):
 
 class TransferForm(forms.Form):
     unit = forms.ChoiceField(label=_("承办单位"), required=False)
-    note = forms.CharField(label=_("转办意见"), required=False, max_length=1000, widget=_textarea())
+    note = forms.CharField(label=_("转办意见"), required=False, max_length=TEXT_LIMITS["note"], widget=_textarea())
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,7 +184,8 @@ class BulkTransferForm(forms.Form):
 class RecordForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), required=False,
                              choices=_blank(_("请选择")) + HandlingRecord.Kind.choices)
-    note = forms.CharField(label=_("办理情况"), required=False, max_length=2000, widget=_textarea(3))
+    note = forms.CharField(label=_("办理情况"), required=False,
+                           max_length=TEXT_LIMITS["record_note"], widget=_textarea(3))
     occurred_at = forms.DateTimeField(label=_("发生时间"), required=False,
                                       input_formats=DATETIME_INPUT_FORMATS, widget=DateTimeInput(),
                                       help_text=_("不填为现在(北京时间)"), validators=[_check_date])
@@ -193,7 +195,7 @@ class RecordForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("退回理由"), required=False, max_length=1000, widget=_textarea())
+    reason = forms.CharField(label=_("退回理由"), required=False, max_length=TEXT_LIMITS["reason"], widget=_textarea())
 
 
 class ResolveForm(forms.Form):
@@ -202,27 +204,29 @@ class ResolveForm(forms.Form):
     amount_recovered = forms.DecimalField(label=_("追回金额(元)"), required=False, max_digits=14,
                                           decimal_places=2, min_value=0)
     workers_paid = forms.IntegerField(label=_("兑付人数"), required=False, min_value=0, max_value=100000)
-    note = forms.CharField(label=_("办理情况"), required=False, max_length=2000, widget=_textarea(3))
+    note = forms.CharField(label=_("办理情况"), required=False,
+                           max_length=TEXT_LIMITS["resolution_note"], widget=_textarea(3))
 
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("审核通过")), ("reject", _("审核退回"))],
                                  error_messages={"required": _("请选择通过或退回。"),
                                                  "invalid_choice": _("请选择通过或退回。")})
-    reason = forms.CharField(label=_("审核意见"), required=False, max_length=1000, widget=_textarea())
+    reason = forms.CharField(label=_("审核意见"), required=False, max_length=TEXT_LIMITS["reason"], widget=_textarea())
 
 
 class FollowupForm(forms.Form):
     satisfied = forms.ChoiceField(label=_("回访结果"), required=False, widget=forms.RadioSelect,
                                   choices=[("yes", _("满意")), ("no", _("不满意"))])
-    note = forms.CharField(label=_("回访意见"), required=False, max_length=500, widget=_textarea())
+    note = forms.CharField(label=_("回访意见"), required=False,
+                           max_length=TEXT_LIMITS["followup_note"], widget=_textarea())
 
     def clean_satisfied(self):
         return {"yes": True, "no": False}.get(self.cleaned_data.get("satisfied"))
 
 
 class ReopenForm(forms.Form):
-    note = forms.CharField(label=_("重新办理说明"), required=False, max_length=1000, widget=_textarea())
+    note = forms.CharField(label=_("重新办理说明"), required=False, max_length=TEXT_LIMITS["note"], widget=_textarea())
 
 
 class MergeForm(forms.Form):

@@ -17,14 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clues.models import Clue, DuplicateCandidate, RiskColor, Status
+from clues import lifecycle
+from clues.models import Assignment, Clue, ClueEvent, DuplicateCandidate, HandlingRecord, RiskColor, Status
 from clues.personal_data import masked_values
 from clues.selectors import clue_visible_queryset, visible_duplicate_candidates
+from clues.services import normalise_tracking_code
 from core.identity import check_credit_code
-
-from . import lifecycle
-from .models import Assignment, ClueEvent, HandlingRecord, SavedFilter, Unit
-from .workdays import WorkCalendar, local_date
+from dispatch.models import SavedFilter
+from units.models import Unit
+from units.workdays import WorkCalendar, local_date
 
 PAGE_SIZE = 50
 SECTION_LIMIT = 100
@@ -349,7 +350,6 @@ def merged_duplicates(clue):
 
 def find_clue_for_merge(user, value):
     """A clue `user` may see, by tracking code or by id (what the merge form accepts)."""
-    from clues.services import normalise_tracking_code
 
     text = (value or "").strip()
     if not text:

@@ -2,11 +2,10 @@
 
 from django.utils.translation import gettext as _
 
+from clues import lifecycle
 from clues.selectors import clue_visible_queryset
 from core.api import ApplicationError
-
-from . import lifecycle
-from .models import SavedFilter
+from dispatch.models import SavedFilter
 
 
 def clues_transfer_many(*, clue_ids, unit, by, note=""):

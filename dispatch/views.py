@@ -1,7 +1,7 @@
 """Staff workspaces of the lifecycle: triage dashboard, all-clues list, unit workspace, review and follow-up
 queues, and the clue detail page whose action forms each call one lifecycle move.
 
-Views parse the request, call a selector or `dispatch.lifecycle`, and render or redirect (POST → redirect →
+Views parse the request, call a selector or `clues.lifecycle`, and render or redirect (POST → redirect →
 GET). A clue the user may not see is a 404 on every URL, never a hint that it exists.
 """
 
@@ -17,15 +17,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import Role
+from accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, TRIAGE_ROLES, Role, has_any_role
+from clues import lifecycle
 from clues.intake_fields import can_enter_clues
 from clues.personal_data import masked_phone, personal_data_for
 from clues.triage import triage_explain
 from core.api import ApplicationError
+from supervision import letters
+from units.models import Unit
 
-from . import letters, lifecycle, selectors, services
+from . import selectors, services
 from .forms import (
     BulkTransferForm,
     ClueFilterForm,
@@ -40,18 +43,14 @@ from .forms import (
     SavedFilterForm,
     TransferForm,
 )
-from .models import Unit
 
-TRIAGE_ROLES = (Role.INTAKE, Role.ADMIN)
-CITY_ROLES = (Role.INTAKE, Role.SUPERVISOR, Role.ADMIN)
-LIST_ROLES = (Role.INTAKE, Role.SUPERVISOR, Role.ADMIN, Role.OFFICER)
 PAGE_URLS = {"triage": "dispatch:triage", "all": "dispatch:all"}
 TRIAGE_FILTERS = ("q", "risk_color", "channel", "district", "suggested_department", "received_from",
                   "received_to")
 
 
 def _has_role(user, roles):
-    return user.is_superuser or user.has_role(*roles)
+    return has_any_role(user, roles)
 
 
 def forbidden(request, message=None):
@@ -121,9 +120,12 @@ def triage(request):
     return render(request, "dispatch/triage.html", context)
 
 
-@role_required(*LIST_ROLES)
+@role_required(*STAFF_ROLES)
 def clue_list(request):
     """全部线索: every clue the user may see (an officer: their unit's), filtered."""
+    if any(name in _OLD_FILTER_NAMES or value in _OLD_FILTER_VALUES.get(name, {})
+           for name, value in request.GET.items()):
+        return redirect(_with_query(reverse("dispatch:all"), list_query_from_old(request.GET)), permanent=True)
     units = selectors.transfer_units()
     form = ClueFilterForm(request.GET or None, units=units)
     context = _list_context(request, "all", selectors.all_clues(request.user, form.filters()))
@@ -150,7 +152,7 @@ def unit_workspace(request):
         "unit": user.unit, "unit_letters": letters.letters_for_unit(user.unit, limit=10), **workspace})
 
 
-@role_required(*CITY_ROLES)
+@role_required(*CITY_WIDE_ROLES)
 def review_queue(request):
     """审核: clues the units resolved, oldest first, approve or reject inline."""
     page = _page(request, selectors.review_queue(request.user))
@@ -158,7 +160,7 @@ def review_queue(request):
                   {"page": page, "query": _query_without_page(request)})
 
 
-@role_required(*CITY_ROLES)
+@role_required(*CITY_WIDE_ROLES)
 def followup_queue(request):
     """回访: closed clues to phone, and unsatisfied ones that may still be reopened."""
     page = _page(request, selectors.followup_due(request.user))
@@ -392,7 +394,7 @@ def bulk_transfer(request):
     return redirect(back)
 
 
-@role_required(*LIST_ROLES)
+@role_required(*STAFF_ROLES)
 @require_POST
 def saved_filter_save(request):
     """保存当前筛选: a name for the current query string of the triage queue or the all-clues list."""
@@ -415,7 +417,7 @@ def saved_filter_save(request):
     return redirect(f"{url}?{query}" if query else url)
 
 
-@role_required(*LIST_ROLES)
+@role_required(*STAFF_ROLES)
 @require_POST
 def saved_filter_delete(request, pk):
     saved = services.saved_filter_delete(user=request.user, pk=pk)
@@ -424,3 +426,41 @@ def saved_filter_delete(request, pk):
     messages.success(request, _("已删除筛选“%(name)s”。") % {"name": saved.name})
     return redirect(PAGE_URLS.get(saved.page, "dispatch:all"))
 
+
+# --- the old addresses ---------------------------------------------------------------------------------------
+
+# The old list's filter names and values that the all-clues list spells differently; the rest are the same.
+_OLD_FILTER_NAMES = {"received_after": "received_from", "received_before": "received_to"}
+_OLD_FILTER_VALUES = {
+    # django-filter's yes/no drop-down wrote true/false (2/3 in older versions).
+    "overdue": {"true": "1", "True": "1", "2": "1", "false": "0", "False": "0", "3": "0", "unknown": ""},
+    # Newest first is the list's default.
+    "ordering": {"-received_at": ""},
+}
+
+
+def list_query_from_old(params):
+    """The all-clues list's query string for a query string of an old clue list (a bookmark)."""
+    query = QueryDict(mutable=True)
+    for name, values in params.lists():
+        new_name = _OLD_FILTER_NAMES.get(name, name)
+        for value in values:
+            value = _OLD_FILTER_VALUES.get(name, {}).get(value, value)
+            if value:
+                query.appendlist(new_name, value)
+    return query.urlencode()
+
+
+def _with_query(url, query):
+    return f"{url}?{query}" if query else url
+
+
+@require_GET
+def old_clue_list(request):
+    """/clues-list/ is now /clues/, with the same filters."""
+    return redirect(_with_query(reverse("dispatch:all"), list_query_from_old(request.GET)), permanent=True)
+
+
+def old_clue_page(request, pk, rest=""):
+    """/clue/<id>/… (in SMS, letters and notices already sent) is now /clues/<id>/…; 308 keeps a POST a POST."""
+    return redirect(f"{reverse('dispatch:clue', args=[pk])}{rest}", permanent=True, preserve_request=True)

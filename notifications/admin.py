@@ -34,11 +34,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ("created_at", "channel", "state", "shown_recipient", "user", "subject", "attempts",
                     "next_attempt_at", "sent_at", "short_error")
     list_filter = (NeedsAttentionFilter, "state", "channel")
-    search_fields = ("subject", "dedupe_key", "user__username", "clue__tracking_code")
+    search_fields = ("subject", "dedupe_key", "user__username", "about_label")
     list_select_related = ("user",)
     date_hierarchy = "created_at"
     actions = ["resend"]
-    fields = ("channel", "state", "shown_recipient", "user", "clue", "subject", "body", "url", "dedupe_key",
+    fields = ("channel", "state", "shown_recipient", "user", "about_label", "subject", "body", "url", "dedupe_key",
               "attempts", "next_attempt_at", "last_error", "created_at", "sent_at", "read_at")
     readonly_fields = fields
 

@@ -2,8 +2,18 @@
 transaction as the change that caused it, then delivered by a Celery task with retries."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.identity import mask_mobile
+
+
+class OutboxQuerySet(models.QuerySet):
+    def about(self, obj):
+        """The messages about `obj` (a clue, a project, a warning …)."""
+        return self.filter(about_type=ContentType.objects.get_for_model(obj), about_id=obj.pk)
 
 
 class OutboxMessage(models.Model):
@@ -22,7 +32,12 @@ class OutboxMessage(models.Model):
                                  help_text=_("手机号或邮箱;站内通知为空"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), null=True, blank=True,
                              on_delete=models.CASCADE, related_name="outbox_messages")
-    clue = models.ForeignKey("clues.Clue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # What the message is about, whatever app it belongs to (the outbox sits below them all).
+    about_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+    about_label = models.CharField(_("涉及"), max_length=60, blank=True, help_text=_("如线索查询码"))
     subject = models.CharField(_("标题"), max_length=200, blank=True)
     body = models.TextField(_("内容"))
     url = models.CharField(_("链接"), max_length=300, blank=True)
@@ -36,6 +51,8 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
 
+    objects = OutboxQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("通知消息")
         verbose_name_plural = _("通知消息")
@@ -44,10 +61,10 @@ class OutboxMessage(models.Model):
             models.Index(fields=["state", "next_attempt_at"], name="outbox_due",
                          condition=models.Q(state="pending")),
             models.Index(fields=["user", "channel", "read_at"], name="outbox_user_inbox"),
+            models.Index(fields=["about_type", "about_id"], name="outbox_about"),
         ]
 
     def __str__(self):
-        from core.identity import mask_mobile
 
         recipient = mask_mobile(self.recipient) if self.channel == self.Channel.SMS else self.recipient
         return f"{self.get_channel_display()} → {recipient or self.user}"

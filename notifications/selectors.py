@@ -6,7 +6,7 @@ from .models import OutboxMessage
 def notices_for(user):
     """The user's in-app notices, newest first."""
     return (OutboxMessage.objects.filter(user=user, channel=OutboxMessage.Channel.INAPP)
-            .select_related("clue").order_by("-created_at", "-pk"))
+            .order_by("-created_at", "-pk"))
 
 
 def unread_notice_count(user):

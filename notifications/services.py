@@ -9,20 +9,23 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.roles import Role
 from core.identity import normalize_mobile
+from core.tasks import queue_after_commit
 
+from . import delivery
 from .backends import get_sms_backend, send_email
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_ATTEMPTS = 8
+DELIVERY_TASK = "notifications.tasks.deliver_outbox"
 MAX_BACKOFF_MINUTES = 60
 
 Channel, State = OutboxMessage.Channel, OutboxMessage.State
@@ -31,43 +34,41 @@ Channel, State = OutboxMessage.Channel, OutboxMessage.State
 def schedule_delivery():
     """Ask a worker to deliver soon, once the current transaction commits. Never raises: with the broker
     down the rows stay pending and the periodic task sends them."""
-    transaction.on_commit(_enqueue_delivery)
+    queue_after_commit(DELIVERY_TASK, what="delivery", fallback="the periodic outbox run will send")
 
 
-def _enqueue_delivery():
-    from .tasks import deliver_outbox
+def _about(obj):
+    """The generic reference to what a message is about (a clue, a project, a warning …), or nothing."""
+    if obj is None:
+        return {}
+    return {"about_type": ContentType.objects.get_for_model(obj), "about_id": obj.pk,
+            "about_label": str(getattr(obj, "reference_label", obj))[:60]}
 
+
+def queue_sms(phone, text, *, dedupe_key, about=None):
+    """Queue one SMS; the same dedupe key twice queues it once. Returns the row, or None when the number is
+    not a mobile (a landline cannot receive SMS)."""
     try:
-        deliver_outbox.apply_async(retry=True, retry_policy={
-            "max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5})
-    except Exception as exc:  # any broker failure: the periodic task is the safety net
-        logger.warning("outbox: could not queue delivery (%s); the periodic run will send", exc)
-
-
-def sms_to_complainant(clue, text, *, reason):
-    """Queue one SMS to the clue's complainant; the same clue and reason twice queue it once.
-    Returns the row, or None when the number is not a mobile (a landline cannot receive SMS)."""
-    try:
-        phone = normalize_mobile(clue.complainant_phone)
+        phone = normalize_mobile(phone)
     except ValidationError:
-        logger.info("outbox: clue %s has no mobile number, SMS %s not queued", clue.pk, reason)
+        logger.info("outbox: %s is not a mobile number, SMS %s not queued", dedupe_key, dedupe_key)
         return None
     message, created = OutboxMessage.objects.get_or_create(
-        dedupe_key=f"sms:{clue.pk}:{reason}",
-        defaults={"channel": Channel.SMS, "recipient": phone, "clue": clue, "body": str(text)})
+        dedupe_key=dedupe_key, defaults={"channel": Channel.SMS, "recipient": phone, "body": str(text),
+                                         **_about(about)})
     if created:
         schedule_delivery()
     return message
 
 
-def notify_users(users, *, subject, body, url="", clue=None, dedupe_prefix=None):
+def notify_users(users, *, subject, body, url="", about=None, dedupe_prefix=None):
     """An in-app notice for each active user (delivered at once), plus an e-mail when the user has an
     address and settings.NOTIFY_EMAIL is on. With a dedupe_prefix, repeating the call adds nothing.
     Returns the rows written."""
     users = [user for user in users if user.is_active]
     now = timezone.now()
     subject, body = str(subject)[:200], str(body)
-    common = {"subject": subject, "body": body, "url": url, "clue": clue}
+    common = {"subject": subject, "body": body, "url": url, **_about(about)}
     rows = []
     for user in users:
         rows.append(OutboxMessage(
@@ -143,10 +144,6 @@ def backoff(attempts):
     return datetime.timedelta(minutes=min(2 ** (attempts - 1), MAX_BACKOFF_MINUTES))
 
 
-def _due(now):
-    return Q(state=State.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-
-
 def _send(message):
     if message.channel == Channel.SMS:
         get_sms_backend().send(message.recipient, message.body)
@@ -159,49 +156,19 @@ def _send(message):
     # In-app notices are delivered by being in the database.
 
 
+POLICY = delivery.Policy(done_state=State.SENT, done_at="sent_at", max_attempts=max_attempts, backoff=backoff)
+_OUTCOMES = {"done": "sent", "retry": "retry", "failed": "failed"}
+
+
 def deliver_one(pk, now=None):
     """Claim one due row, send it and record the outcome; returns "sent", "retry", "failed" or None when
     the row is not due or another worker holds it. Safe to run from several workers at once."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        rows = OutboxMessage.objects.filter(_due(now), pk=pk)
-        if connection.features.has_select_for_update_skip_locked:
-            rows = rows.select_for_update(skip_locked=True)
-        # SQLite has no row locks; its IMMEDIATE transactions let one writer in at a time instead.
-        message = rows.first()
-        if message is None:
-            return None
-        try:
-            _send(message)
-        except Exception as exc:  # whatever the backend raised, the row must record it and wait
-            message.attempts += 1
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= max_attempts():
-                message.state = State.FAILED
-                message.next_attempt_at = None
-                outcome = "failed"
-                logger.error("outbox: message %s failed after %s attempts: %s", pk, message.attempts, exc)
-            else:
-                message.next_attempt_at = now + backoff(message.attempts)
-                outcome = "retry"
-            message.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
-            return outcome
-        message.state = State.SENT
-        message.sent_at = timezone.now()
-        message.attempts += 1
-        message.next_attempt_at = None
-        message.save(update_fields=["state", "sent_at", "attempts", "next_attempt_at"])
-        return "sent"
+    outcome = delivery.attempt(OutboxMessage.objects.all(), pk, _send, policy=POLICY, now=now or timezone.now())
+    return _OUTCOMES.get(outcome)
 
 
 def deliver_due(limit=200, now=None):
     """Send up to `limit` due rows, oldest first; returns {"sent", "retry", "failed"} counts."""
-    now = now or timezone.now()
-    pks = list(OutboxMessage.objects.filter(_due(now)).order_by("created_at", "pk")
-               .values_list("pk", flat=True)[:limit])
-    counts = {"sent": 0, "retry": 0, "failed": 0}
-    for pk in pks:
-        outcome = deliver_one(pk, now=now)
-        if outcome:
-            counts[outcome] += 1
-    return counts
+    counts = delivery.deliver_due(OutboxMessage.objects.all(), _send, policy=POLICY, now=now or timezone.now(),
+                                  limit=limit)
+    return {"sent": counts["done"], "retry": counts["retry"], "failed": counts["failed"]}

@@ -16,10 +16,10 @@ class Project(models.Model):
     # The QR code holds this, not the code or the name, so a printed poster survives a rename or re-coding.
     public_id = models.UUIDField(_("二维码标识"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("项目名称"), max_length=200)
-    district = models.ForeignKey("dispatch.Unit", verbose_name=_("所在旗县市区"), on_delete=models.PROTECT,
+    district = models.ForeignKey("units.Unit", verbose_name=_("所在旗县市区"), on_delete=models.PROTECT,
                                  related_name="district_projects",
                                  limit_choices_to={"kind": "district"})
-    sector = models.ForeignKey("dispatch.Unit", verbose_name=_("行业主管部门"), on_delete=models.PROTECT,
+    sector = models.ForeignKey("units.Unit", verbose_name=_("行业主管部门"), on_delete=models.PROTECT,
                                related_name="sector_projects", null=True, blank=True,
                                limit_choices_to={"kind": "department"})
     address = models.CharField(_("项目地址"), max_length=200, blank=True)

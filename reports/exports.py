@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from clues.models import Clue
 from clues.personal_data import ID_NUMBER, PHONE, masked_values, record_views
 from clues.selectors import can_see_personal_data, clue_visible_queryset
+from units.models import Unit
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 100_000
@@ -119,7 +120,6 @@ RATE_KEYS = {"claim_on_time_rate", "completion_rate", "closed_on_time_rate", "sa
 
 def unit_table(report):
     """(header, rows) of the league table, the city average last for a unit's report."""
-    from dispatch.models import Unit
 
     kinds = dict(Unit.Kind.choices)
     header = [str(label) for _key, label in UNIT_COLUMNS]
@@ -186,8 +186,8 @@ def report_workbook(report):
 
 
 def _pdf_font():
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfbase import pdfmetrics  # heavy: loaded only when a file is made
+    from reportlab.pdfbase.ttfonts import TTFont  # heavy: loaded only when a file is made
 
     if "ReportCJK" in pdfmetrics.getRegisteredFontNames():
         return "ReportCJK"
@@ -196,7 +196,7 @@ def _pdf_font():
             pdfmetrics.registerFont(TTFont("ReportCJK", path, subfontIndex=index))
             return "ReportCJK"
     # No CJK TrueType font on this machine: a built-in CID font still opens, if not embedded.
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # heavy: loaded only when a file is made
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     return "STSong-Light"
@@ -204,11 +204,17 @@ def _pdf_font():
 
 def report_pdf(report):
     """The report as an A4 landscape PDF with an embedded Chinese font."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.lib import colors  # heavy: loaded only when a file is made
+    from reportlab.lib.pagesizes import A4, landscape  # heavy: loaded only when a file is made
+    from reportlab.lib.styles import ParagraphStyle  # heavy: loaded only when a file is made
+    from reportlab.lib.units import mm  # heavy: loaded only when a file is made
+    from reportlab.platypus import (  # heavy: loaded only when a file is made
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     font = _pdf_font()
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1, wordWrap="CJK")

@@ -5,11 +5,12 @@ import re
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from clues.models import Channel, RiskColor
 from core.api import ApplicationError
-from dispatch.models import Unit
+from units.models import Unit
 
 from . import selectors
 
@@ -101,8 +102,6 @@ class DrillDown:
 
     def query(self):
         """The query string that leads back here."""
-        from django.utils.http import urlencode
-
         params = {"start": self.period.start.isoformat(), "end": self.period.end.isoformat(),
                   "metric": self.metric}
         if self.unit is not None:

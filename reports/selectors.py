@@ -40,11 +40,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.roles import Role
-from clues.models import Channel, Clue, RiskColor, Status
+from accounts.roles import CITY_WIDE_ROLES, Role, has_any_role
+from clues.models import Assignment, Channel, Clue, RiskColor, Status
 from clues.selectors import clue_visible_queryset
-from dispatch.models import Assignment, Unit
-from dispatch.workdays import SHANGHAI, WorkCalendar
+from units.models import Unit
+from units.workdays import SHANGHAI, WorkCalendar
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -152,7 +152,7 @@ def report_scope(user):
     """"city" for city staff (intake, supervisor, admin), the unit for a unit officer, None for anyone else."""
     if not user.is_authenticated:
         return None
-    if user.is_superuser or user.has_role(Role.INTAKE, Role.SUPERVISOR, Role.ADMIN):
+    if has_any_role(user, CITY_WIDE_ROLES):
         return "city"
     if user.has_role(Role.OFFICER) and user.unit_id and user.unit.kind in REPORT_UNIT_KINDS:
         return user.unit
@@ -390,7 +390,7 @@ def completion_report(period, *, scope="city", trend=None, now=None):
                 hist[row["days"]] = hist.get(row["days"], 0) + row["n"]
 
         # Transfers per unit. A clue's unit, claim deadline and claim time are those of its open or closing
-        # transfer (dispatch.lifecycle keeps them so), so `grouped` already counted one transfer per clue a
+        # transfer (clues.lifecycle keeps them so), so `grouped` already counted one transfer per clue a
         # unit holds; here only the transfers that ended in a return or a re-transfer are read.
         left = _period_assignments(period, scope).filter(
             clue_id__gte=first_id, clue_id__lte=last_id,
@@ -409,7 +409,7 @@ def completion_report(period, *, scope="city", trend=None, now=None):
             ).order_by()
         }
         # Clues ever sent to a sector department. A clue's unit is the unit of its open or closing transfer
-        # (dispatch.lifecycle keeps it so), so those held by a department now come from `grouped`; only a clue
+        # (clues.lifecycle keeps it so), so those held by a department now come from `grouped`; only a clue
         # that a department returned or passed on can have been there and be elsewhere now — a semi-join on
         # those few transfers finds them.
         left_departments = clues.filter(

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clues.models import Channel, RiskColor
+from dispatch.forms import ClueFilterForm
+from dispatch.selectors import all_clues, transfer_units
 
 from . import exports, selectors
 from .params import board_period, drilldown_from, period_from, trend_from
@@ -218,8 +220,6 @@ def clue_export(request, fmt):
     """Any clue list as XLSX or CSV: the staff clue list with its filters (dispatch's 全部线索: the same
     ClueFilterForm and selector, so the file holds the rows the page lists), narrowed to a report figure by
     ?metric=… when the board links here; masked personal data unless ?reveal=1 by a user who may see it."""
-    from dispatch.forms import ClueFilterForm
-    from dispatch.selectors import all_clues, transfer_units
 
     if fmt not in ("xlsx", "csv"):
         raise Http404

@@ -34,6 +34,8 @@ fi
 
 echo ">>> ruff check"
 .venv/bin/ruff check .
+echo ">>> import-linter: apps import downward only (the floors in pyproject.toml)"
+.venv/bin/lint-imports --no-cache
 
 # Known vulnerabilities in the pinned runtime requirements. pip-audit needs PyPI's JSON API (or OSV); where it
 # cannot reach it, it says "could not be audited": that is reported plainly and does not stop the suite,

@@ -7,8 +7,11 @@ import pytest
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
-from accounts.roles import Role
-from dispatch.models import Unit
+from accounts.roles import Role, sync_role_permissions
+from clues.reference import load_deadline_policies
+from supervision.reference import load_ladder
+from units.models import Unit
+from units.reference import load_units
 
 from .factories import UserFactory
 
@@ -40,9 +43,19 @@ def _reference_data(request):
     if not uses_db:
         return
     request.getfixturevalue("_django_db_helper")
-    from dispatch.reference import ensure_reference_data
-
     ensure_reference_data()
+
+
+def ensure_reference_data():
+    """Put the reference data back where a test flushed the tables (migrations load it on a real database)."""
+    from django.apps import apps
+
+    if Unit.objects.exists():
+        return
+    load_units(apps.get_model)
+    load_deadline_policies(apps.get_model)
+    load_ladder(apps.get_model)
+    sync_role_permissions()
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -32,14 +32,14 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
 
 def _unit(code):
-    from dispatch.models import Unit
+    from units.models import Unit
 
     return Unit.objects.get(code=code)
 
 
 class ClueFactory(factory.django.DjangoModelFactory):
     """A clue as intake leaves it (status received), built directly; use clues.services.clue_create to test
-    intake itself and dispatch.lifecycle to move it on."""
+    intake itself and clues.lifecycle to move it on."""
 
     class Meta:
         model = "clues.Clue"

@@ -31,16 +31,15 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.roles import Role
-from clues import importer
+from clues import importer, lifecycle
 from clues.attachments import store_attachment
-from clues.models import Clue, DuplicateCandidate, PersonalDataView, Status
+from clues.models import Clue, ClueEvent, DuplicateCandidate, PersonalDataView, Status
 from clues.public_views import RECEIPT_SALT
-from dispatch import letters, lifecycle, referrals
-from dispatch.models import ClueEvent, SavedFilter, Unit
+from dispatch.models import SavedFilter
 from notifications.models import OutboxMessage
 from notifications.services import notify_users
-from tests.clues.test_import import csv_bytes, row
-from tests.dispatch.lifecycle_helpers import (
+from supervision import letters, referrals
+from tests.clues.lifecycle_helpers import (
     new_clue,
     to_assigned,
     to_closed,
@@ -48,7 +47,9 @@ from tests.dispatch.lifecycle_helpers import (
     to_resolved,
     to_unsatisfied,
 )
+from tests.clues.test_import import csv_bytes, row
 from tests.factories import ProjectFactory, UserFactory
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -159,9 +160,13 @@ TABLE = {
     "api/v1/public/qr.svg": Row(PUBLIC_API, ("/api/v1/public/qr.svg",), get=everyone(200)),
     "api/v1/public/qr.png": Row(PUBLIC_API, ("/api/v1/public/qr.png",), get=everyone(200)),
     "api/v1/public/poster": Row(PUBLIC_API, ("/api/v1/public/poster",), get=everyone(200)),
-    # Old addresses: a permanent redirect to the new one (which checks the login), whoever asks.
-    "clues/": Row(PUBLIC, ("/clues/",), get=everyone(Redirect("/clues-list/", 301))),
-    "clues/<int:pk>/": Row(PUBLIC, ("/clues/{assigned}/",), get=everyone(Redirect("/clue/{assigned}/", 301))),
+    # Old addresses: a permanent redirect to the new one (which checks the login), whoever asks; a POST stays
+    # a POST (308).
+    "clues-list/": Row(PUBLIC, ("/clues-list/?district=150921",),
+                       get=everyone(Redirect("/clues/?district=150921", 301))),
+    "clue/<int:pk>/": Row(PUBLIC, ("/clue/{assigned}/",), get=everyone(Redirect("/clues/{assigned}/", 308))),
+    "clue/<int:pk>/<path:rest>": Row(PUBLIC, ("/clue/{assigned}/claim/",),
+                                     post=everyone(Redirect("/clues/{assigned}/claim/", 308))),
 
     # --- intake: enter, import ----------------------------------------------------------------------------
     "clues/new/": Row(PAGE, ("/clues/new/?like={assigned}",), get=only(200, INTAKE_ADMIN),
@@ -177,7 +182,7 @@ TABLE = {
     "triage/": Row(PAGE, ("/triage/",), get=only(200, INTAKE_ADMIN), shows=("received", INTAKE_ADMIN)),
     "triage/bulk-transfer/": Row(PAGE, ("/triage/bulk-transfer/",), post=only(302, INTAKE_ADMIN),
                                  data={"clues": ["{received}"], "unit": ZHUOZI}),
-    "clues-list/": Row(PAGE, ("/clues-list/",), get=staff(200), shows=("assigned", SEES_ZHUOZI)),
+    "clues/": Row(PAGE, ("/clues/",), get=staff(200), shows=("assigned", SEES_ZHUOZI)),
     "unit/": Row(PAGE, ("/unit/",), get=only(200, OFFICERS), shows=("assigned", ("officer_zz",))),
     "review/": Row(PAGE, ("/review/",), get=only(200, CITY), shows=("resolved", CITY)),
     "followup/": Row(PAGE, ("/followup/",), get=only(200, CITY), shows=("closed", CITY)),
@@ -187,29 +192,29 @@ TABLE = {
     "filters/<int:pk>/delete/": Row(PAGE, ("/filters/{saved_filter}/delete/",), post=staff(404, intake=302)),
 
     # --- one clue: the page, the reveal, each move (valid input: only permission stops it) -----------------
-    "clue/<int:pk>/": Row(PAGE, ("/clue/{assigned}/", "/clue/{fengzhen_clue}/"), get=clue_bound(200),
+    "clues/<int:pk>/": Row(PAGE, ("/clues/{assigned}/", "/clues/{fengzhen_clue}/"), get=clue_bound(200),
                           shows=("assigned", SEES_ZHUOZI), tied=True),
-    "clue/<int:pk>/reveal/": Row(PAGE, ("/clue/{assigned}/reveal/",), post=clue_bound(200), tied=True),
-    "clue/<int:pk>/transfer/": Row(PAGE, ("/clue/{assigned}/transfer/",),
+    "clues/<int:pk>/reveal/": Row(PAGE, ("/clues/{assigned}/reveal/",), post=clue_bound(200), tied=True),
+    "clues/<int:pk>/transfer/": Row(PAGE, ("/clues/{assigned}/transfer/",),
                                    post=clue_bound(403, intake=302, admin=302),
                                    data={"unit": "housing", "note": "改派行业部门"}, tied=True),
-    "clue/<int:pk>/claim/": Row(PAGE, ("/clue/{assigned}/claim/",), post=clue_bound(403, officer_zz=302),
+    "clues/<int:pk>/claim/": Row(PAGE, ("/clues/{assigned}/claim/",), post=clue_bound(403, officer_zz=302),
                                 tied=True),
-    "clue/<int:pk>/record/": Row(PAGE, ("/clue/{in_progress}/record/",),
+    "clues/<int:pk>/record/": Row(PAGE, ("/clues/{in_progress}/record/",),
                                  post=clue_bound(403, officer_zz=302),
                                  data={"kind": "contact", "note": "已电话联系反映人"}, tied=True),
-    "clue/<int:pk>/return/": Row(PAGE, ("/clue/{assigned}/return/",), post=clue_bound(403, officer_zz=302),
+    "clues/<int:pk>/return/": Row(PAGE, ("/clues/{assigned}/return/",), post=clue_bound(403, officer_zz=302),
                                  data={"reason": "不属于本单位辖区"}, tied=True),
-    "clue/<int:pk>/resolve/": Row(PAGE, ("/clue/{in_progress}/resolve/",),
+    "clues/<int:pk>/resolve/": Row(PAGE, ("/clues/{in_progress}/resolve/",),
                                   post=clue_bound(403, officer_zz=302),
                                   data={"result": "no_arrears", "note": "经核实不存在欠薪"}, tied=True),
-    "clue/<int:pk>/review/": Row(PAGE, ("/clue/{resolved}/review/",),
+    "clues/<int:pk>/review/": Row(PAGE, ("/clues/{resolved}/review/",),
                                  post=clue_bound(302, officer_zz=403), data={"decision": "approve"}, tied=True),
-    "clue/<int:pk>/followup/": Row(PAGE, ("/clue/{closed}/followup/",),
+    "clues/<int:pk>/followup/": Row(PAGE, ("/clues/{closed}/followup/",),
                                    post=clue_bound(302, officer_zz=403), data={"satisfied": "yes"}, tied=True),
-    "clue/<int:pk>/reopen/": Row(PAGE, ("/clue/{unsatisfied}/reopen/",),
+    "clues/<int:pk>/reopen/": Row(PAGE, ("/clues/{unsatisfied}/reopen/",),
                                  post=clue_bound(302, officer_zz=403), data={"note": "重新核查"}, tied=True),
-    "clue/<int:pk>/merge/": Row(PAGE, ("/clue/{assigned}/merge/",),
+    "clues/<int:pk>/merge/": Row(PAGE, ("/clues/{assigned}/merge/",),
                                 post=clue_bound(403, intake=302, admin=302), data={"into": "{original}"},
                                 tied=True),
 
@@ -230,7 +235,7 @@ TABLE = {
     "notices/read-all/": Row(PAGE, ("/notices/read-all/",), post=staff(Redirect("/notices/"))),
     # officer_zz's notice opens the clue for them; for anyone else it does not exist.
     "notices/<int:pk>/open/": Row(PAGE, ("/notices/{notice}/open/",),
-                                  post=staff(Redirect("/notices/"), officer_zz=Redirect("/clue/{assigned}/"))),
+                                  post=staff(Redirect("/notices/"), officer_zz=Redirect("/clues/{assigned}/"))),
 
     # --- reports: the city's for city staff, the unit's for its officers ---------------------------------------
     "reports/": Row(PAGE, (f"/reports/?{PERIOD}",), get=staff(200)),
@@ -295,7 +300,7 @@ TABLE = {
 # Variants where one URL of a row expects something else than the row says (url → role → expected).
 URL_OVERRIDES = {
     # 丰镇市's own clue: its officer sees it, 卓资县's does not; city staff see all.
-    "/clue/{fengzhen_clue}/": {"officer_zz": 404, "officer_fz": 200},
+    "/clues/{fengzhen_clue}/": {"officer_zz": 404, "officer_fz": 200},
     "/api/v1/clues/{fengzhen_clue}/": {"officer_zz": 404, "officer_fz": 200},
     # Another unit's row of the report is refused outright (not an empty list).
     f"/reports/clues/?{PERIOD}&metric=assigned&unit={ZHUOZI}": {"officer_fz": 403},
@@ -384,16 +389,16 @@ def world(settings, tmp_path):
                                       reason="同一项目、同一用人单位,90日内")
     attachment = store_attachment(clues["assigned"], _png("工资条.png"))
     now = timezone.now()
-    letter = letters.issue_letter(kind="reminder", unit=zhuozi, items=[(clues["assigned"], "认领期限已超期")],
+    letter = letters.letter_issue(kind="reminder", unit=zhuozi, items=[(clues["assigned"], "认领期限已超期")],
                                   now=now)
-    referral_letter = letters.issue_letter(kind="referral", unit=zhuozi,
+    referral_letter = letters.letter_issue(kind="referral", unit=zhuozi,
                                            items=[(clues["in_progress"], "办结期限已超期")], now=now)
-    referral = referrals.create_referral(unit=zhuozi, letter=referral_letter, clues=[clues["in_progress"]])
+    referral = referrals.referral_create(unit=zhuozi, letter=referral_letter, clues=[clues["in_progress"]])
     saved_filter = SavedFilter.objects.create(user=intake, page="all", name="卓资县", query=f"district={ZHUOZI}")
-    notice = (OutboxMessage.objects.filter(user=officer, channel=OutboxMessage.Channel.INAPP,
-                                          clue=clues["assigned"]).first()
-              or notify_users([officer], subject="新转办线索", body="请认领", clue=clues["assigned"],
-                              url=f"/clue/{clues['assigned'].pk}/")[0])
+    notice = (OutboxMessage.objects.about(clues["assigned"]).filter(user=officer,
+                                                                   channel=OutboxMessage.Channel.INAPP).first()
+              or notify_users([officer], subject="新转办线索", body="请认领", about=clues["assigned"],
+                              url=f"/clues/{clues['assigned'].pk}/")[0])
     upload = io.BytesIO(csv_bytes([row("GJ-PERM-0001")]))
     upload.name = "national.csv"
     job = importer.create_import_job(upload, user=intake)
@@ -565,14 +570,14 @@ def test_an_officer_acts_only_on_clues_assigned_to_the_unit_now(world):
     to_assigned(clue, users["intake"], Unit.objects.get(code=FENGZHEN))
 
     former = _client(world, "officer_zz")
-    assert former.get(f"/clue/{clue.pk}/").status_code == 200
-    assert former.post(f"/clue/{clue.pk}/claim/").status_code == 403
+    assert former.get(f"/clues/{clue.pk}/").status_code == 200
+    assert former.post(f"/clues/{clue.pk}/claim/").status_code == 403
     assert former.post(f"/api/v1/clues/{clue.pk}/claim/").status_code == 403
     clue.refresh_from_db()
     assert (clue.status, clue.unit.code) == (Status.ASSIGNED, FENGZHEN)
 
     current = _client(world, "officer_fz")
-    assert current.post(f"/clue/{clue.pk}/claim/").status_code == 302
+    assert current.post(f"/clues/{clue.pk}/claim/").status_code == 302
     clue.refresh_from_db()
     assert clue.status == Status.IN_PROGRESS
 
@@ -581,9 +586,9 @@ def test_a_recorded_reveal_is_the_only_way_to_the_full_numbers(world):
     """The page shows masked numbers; the reveal POST shows them in full and writes down who saw them."""
     clue = world["clues"]["assigned"]
     client = _client(world, "officer_zz")
-    page = client.get(f"/clue/{clue.pk}/").content.decode()
+    page = client.get(f"/clues/{clue.pk}/").content.decode()
     assert FULL_PHONE not in page and FULL_ID not in page
-    revealed = client.post(f"/clue/{clue.pk}/reveal/").content.decode()
+    revealed = client.post(f"/clues/{clue.pk}/reveal/").content.decode()
     assert FULL_PHONE in revealed and FULL_ID in revealed
     view = PersonalDataView.objects.get(clue=clue)
     assert view.user == world["users"]["officer_zz"]

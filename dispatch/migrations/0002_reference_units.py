@@ -2,11 +2,11 @@
 
 from django.db import migrations
 
+from units.reference import load_units as load_reference
+
 
 def load_units(apps, schema_editor):
-    from dispatch.reference import load_units
-
-    load_units(apps.get_model)
+    load_reference(apps.get_model, app_label="dispatch")
 
 
 class Migration(migrations.Migration):

@@ -2,11 +2,11 @@
 
 from django.db import migrations
 
+from clues.reference import load_deadline_policies as load_reference
+
 
 def load(apps, schema_editor):
-    from dispatch.reference import load_deadline_policies
-
-    load_deadline_policies(apps.get_model)
+    load_reference(apps.get_model, app_label="dispatch")
 
 
 class Migration(migrations.Migration):

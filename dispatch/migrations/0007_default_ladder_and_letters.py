@@ -2,11 +2,11 @@
 
 from django.db import migrations
 
+from supervision.reference import load_ladder as load_reference
+
 
 def load(apps, schema_editor):
-    from dispatch.reference import load_ladder
-
-    load_ladder(apps.get_model)
+    load_reference(apps.get_model, app_label="dispatch")
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from accounts.roles import Role
-from dispatch.models import Unit
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_add_staff_admin_may_use_the_admin_site(monkeypatch):
     call_command("add_staff", "root2", role="admin")
     user = User.objects.get(username="root2")
     assert user.is_staff and user.unit.code == "150900"
-    assert user.has_perm("dispatch.change_workingdayoverride")
+    assert user.has_perm("units.change_workingdayoverride")
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -83,8 +83,8 @@ def test_add_staff_refuses_a_weak_password(monkeypatch):
 
 def test_add_staff_moving_a_person_to_another_role_replaces_the_role(monkeypatch, units):
     from clues.selectors import clue_visible_queryset
+    from tests.clues.lifecycle_helpers import new_clue, to_assigned
     from tests.conftest import make_staff
-    from tests.dispatch.lifecycle_helpers import new_clue, to_assigned
 
     intake = make_staff(Role.INTAKE, username="city_intake")
     for _n in range(3):

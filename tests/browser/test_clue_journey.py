@@ -121,7 +121,7 @@ def test_one_clue_from_the_workers_phone_to_the_workers_rating(live_server, page
 
     # The clerk sees the whole story, the worker's rating included, on the clue page.
     log_in(page, base, "clerk")
-    page.goto(f"{base}/clue/{clue.pk}/")
+    page.goto(f"{base}/clues/{clue.pk}/")
     story = page.locator("#timeline").inner_text()
     for step in ("线索归集", "转办", "认领", "办理记录", "承办单位办结", "审核通过", "回访"):
         assert step in story

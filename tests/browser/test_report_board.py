@@ -41,7 +41,7 @@ def assert_charts_drawn(page, kinds):
 
 @pytest.mark.django_db(transaction=True)
 def test_supervisor_reads_the_board_switches_period_and_drills_down(live_server, page, supervisor_user):
-    from dispatch.models import Unit
+    from units.models import Unit
 
     build_march({u.code: u for u in Unit.objects.all()})
     expected = selectors.completion_report(MARCH).headline

@@ -58,7 +58,7 @@ def test_a_hotline_operator_enters_a_clue_with_the_keyboard(live_server, page):
     page.fill("#id_complainant_phone", "13800138000")
     page.click("#intake-form button[type=submit]")
 
-    page.wait_for_url(re.compile(r"/clue/\d+/$"))
+    page.wait_for_url(re.compile(r"/clues/\d+/$"))
     clue = Clue.objects.get()
     assert f"线索已录入,查询码 {clue.tracking_code}" in page.locator(".messages").inner_text()
     assert clue.channel == "hotline_12333" and clue.created_by.username == "hotline"

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from accounts.roles import Role
-from clues.models import Clue
-from dispatch.models import Assignment, Unit
-from dispatch.workdays import SHANGHAI
+from clues.models import Assignment, Clue
 from tests.conftest import make_staff
 from tests.factories import ClueFactory, ProjectFactory
+from units.models import Unit
+from units.workdays import SHANGHAI
 
 pytestmark = pytest.mark.django_db
 

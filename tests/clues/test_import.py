@@ -14,8 +14,8 @@ from clues import importer
 from clues.importer import ImportFileError, import_national_file
 from clues.models import Clue
 from clues.tasks import run_national_import
-from dispatch.workdays import SHANGHAI
 from tests.factories import ProjectFactory
+from units.workdays import SHANGHAI
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
-from clues.models import PersonalDataView
+from clues.models import Assignment, PersonalDataView
 from clues.personal_data import masked_values, personal_data_for
-from dispatch.models import Assignment, Unit
 from tests.conftest import make_staff
 from tests.factories import ClueFactory
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_staff_who_may_not_see_the_clue_get_masked_values_and_nothing_is_recorde
 
 def test_the_clue_page_masks_by_default(client, clue, intake_user):
     client.force_login(intake_user)
-    html = client.get(f"/clue/{clue.pk}/").content.decode()
+    html = client.get(f"/clues/{clue.pk}/").content.decode()
     assert "138****8000" in html and "1509**********123X" in html
     assert PHONE not in html and ID_NUMBER not in html
     assert "查看完整手机号和身份证号" in html
@@ -75,14 +75,14 @@ def test_the_clue_page_masks_by_default(client, clue, intake_user):
 
 def test_revealing_on_the_clue_page_shows_the_full_values_and_records_the_view(client, clue, intake_user):
     client.force_login(intake_user)
-    html = client.post(f"/clue/{clue.pk}/reveal/").content.decode()
+    html = client.post(f"/clues/{clue.pk}/reveal/").content.decode()
     assert PHONE in html and ID_NUMBER in html
     assert "本次查看已记录" in html
     view = PersonalDataView.objects.get()
     assert (view.user, view.clue, view.via) == (intake_user, clue, "page")
 
 
-@pytest.mark.parametrize("url", ["/clue/{pk}/?reveal=1", "/clue/{pk}/reveal/", "/clues/{pk}/?reveal=1"])
+@pytest.mark.parametrize("url", ["/clues/{pk}/?reveal=1", "/clues/{pk}/reveal/", "/clues/{pk}/?reveal=1"])
 def test_a_get_never_reveals_nor_records(client, clue, intake_user, url):
     client.force_login(intake_user)
     response = client.get(url.format(pk=clue.pk), follow=True)
@@ -93,22 +93,29 @@ def test_a_get_never_reveals_nor_records(client, clue, intake_user, url):
 
 def test_the_old_address_of_the_clue_page_moved_for_good_without_its_query(client, clue, intake_user):
     client.force_login(intake_user)
-    response = client.get(f"/clues/{clue.pk}/?reveal=1")
-    assert response.status_code == 301
-    assert response["Location"] == f"/clue/{clue.pk}/"
+    response = client.get(f"/clue/{clue.pk}/?reveal=1")
+    assert response.status_code == 308
+    assert response["Location"] == f"/clues/{clue.pk}/"
+
+
+def test_reveal_in_the_query_of_the_page_reveals_nothing(client, clue, intake_user):
+    client.force_login(intake_user)
+    html = client.get(f"/clues/{clue.pk}/?reveal=1").content.decode()
+    assert PHONE not in html and ID_NUMBER not in html
+    assert not PersonalDataView.objects.exists()
 
 
 def test_an_officer_sees_the_page_of_a_clue_of_the_unit_and_may_reveal(client, clue, officer_zhuozi):
     assign(clue, "150921")
     client.force_login(officer_zhuozi)
-    assert PHONE in client.post(f"/clue/{clue.pk}/reveal/").content.decode()
+    assert PHONE in client.post(f"/clues/{clue.pk}/reveal/").content.decode()
     assert PersonalDataView.objects.get().user == officer_zhuozi
 
 
 def test_an_officer_of_another_unit_gets_404_and_nothing_is_recorded(client, clue, officer_housing):
     assign(clue, "150921")
     client.force_login(officer_housing)
-    assert client.post(f"/clue/{clue.pk}/reveal/").status_code == 404
+    assert client.post(f"/clues/{clue.pk}/reveal/").status_code == 404
     assert client.get(f"/clues/{clue.pk}/", follow=True).status_code == 404
     assert not PersonalDataView.objects.exists()
 
@@ -117,7 +124,7 @@ def test_the_clue_list_page_masks_every_row(client, intake_user):
     ClueFactory(complainant_phone=PHONE, complainant_id_number=ID_NUMBER)
     ClueFactory(complainant_phone="13947400001", complainant_id_number="")
     client.force_login(intake_user)
-    html = client.get("/clues-list/").content.decode()
+    html = client.get("/clues/").content.decode()
     assert "138****8000" in html and "139****0001" in html and "1509**********123X" in html
     assert PHONE not in html and ID_NUMBER not in html and "13947400001" not in html
     assert not PersonalDataView.objects.exists()
@@ -128,7 +135,7 @@ def test_the_list_page_shows_an_officer_only_the_clues_of_the_unit(client, offic
     ClueFactory(employer_name="化德县乙公司")
     assign(mine, "150921")
     client.force_login(officer_zhuozi)
-    html = client.get("/clues-list/").content.decode()
+    html = client.get("/clues/").content.decode()
     assert "卓资县甲公司" in html and "化德县乙公司" not in html
 
 

@@ -14,7 +14,7 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from clues.models import Attachment, Clue
-from tests.dispatch.lifecycle_helpers import new_clue, to_closed
+from tests.clues.lifecycle_helpers import new_clue, to_closed
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db

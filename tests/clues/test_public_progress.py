@@ -7,10 +7,9 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
-from clues.models import Clue
-from dispatch import lifecycle
-from dispatch.models import ClueEvent
-from tests.dispatch.lifecycle_helpers import new_clue, to_assigned, to_closed
+from clues import lifecycle
+from clues.models import Clue, ClueEvent
+from tests.clues.lifecycle_helpers import new_clue, to_assigned, to_closed
 
 pytestmark = pytest.mark.django_db
 

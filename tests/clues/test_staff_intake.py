@@ -10,9 +10,9 @@ from PIL import Image
 
 from accounts.roles import Role
 from clues.models import STAFF_CHANNELS, Clue
-from dispatch.workdays import SHANGHAI, deadline_after
 from tests.conftest import make_staff
 from tests.factories import ProjectFactory
+from units.workdays import SHANGHAI, deadline_after
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_every_staff_channel_creates_a_clue_with_that_channel_and_who_entered_it
     response = intake_client.post(URL, form_data(channel=channel))
     clue = Clue.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/clue/{clue.pk}/"
+    assert response["Location"] == f"/clues/{clue.pk}/"
     assert clue.channel == channel
     assert clue.created_by == intake_user
     assert clue.complainant_phone == "13800138000"
@@ -131,7 +131,7 @@ def test_a_credit_code_with_a_bad_check_character_is_accepted_with_a_warning(int
     assert clue.employer_credit_code == "91150902MA13XY8Q2D"
     assert "统一社会信用代码校验位不符" in response.content.decode()
     # The clue's page keeps saying so next to the code, not only in the message after intake.
-    page = intake_client.get(f"/clue/{clue.pk}/").content.decode()
+    page = intake_client.get(f"/clues/{clue.pk}/").content.decode()
     assert "统一社会信用代码校验位不符" in page.split('id="credit-code-warning"')[1][:200]
 
 
@@ -234,7 +234,7 @@ def test_the_clue_page_shows_every_field_the_triage_aids_and_the_attachments(int
                                          worker_count="35", received_at="2026-11-02T08:05"),
                              "attachments": [_png("工资条.png")]})
     clue = Clue.objects.get()
-    html = intake_client.get(f"/clue/{clue.pk}/").content.decode()
+    html = intake_client.get(f"/clues/{clue.pk}/").content.decode()
     for text in ("12333热线", "2026-11-02 08:05", "王勇", "138****8000", "1509**********123X",
                  "乌兰察布市宏达建筑工程有限公司", "91350100M000100Y43", "卓资县三北防护林工程(WLCB-2026-0002)",
                  "防护林二标段", "卓资县巴音锡勒镇", "35 人", "48,000.00 元", "2026-08 至 2026-10",

@@ -11,9 +11,9 @@ from django.utils import timezone
 from clues.models import Clue, DuplicateCandidate, PersonalDataView, TriageSettings
 from clues.services import clue_create, employer_key
 from clues.triage import apply_triage, format_yuan, retriage, triage_explain
-from dispatch.models import Unit
 from notifications.models import OutboxMessage
 from tests.factories import ClueFactory, ProjectFactory
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -364,7 +364,7 @@ def test_intake_runs_triage_and_queues_the_receipt_sms():
     assert clue.suggested_district.code == "150921"
     assert clue.suggested_department.code == "housing"
     assert (original.pk, "duplicate") in candidates(clue)
-    sms = OutboxMessage.objects.get(clue=clue, channel="sms")
+    sms = OutboxMessage.objects.about(clue).get(channel="sms")
     assert clue.tracking_code in sms.body
 
 

@@ -1,4 +1,4 @@
-"""The all-clues list at /clues-list/ as the intake side's old list (/clues/) was used: the same filters,
+"""The all-clues list at /clues/: the same filters the old lists (/clues-list/, the intake side's /clues/) had,
 masked rows, bounded queries, and old bookmarks that still filter the same way."""
 
 import datetime as dt
@@ -7,12 +7,13 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.utils import timezone
 
-from dispatch.models import Assignment, Unit
+from clues.models import Assignment
 from tests.factories import ClueFactory, ProjectFactory
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
-URL = "/clues-list/"
+URL = "/clues/"
 
 
 def assign(clue, unit_code):
@@ -125,8 +126,8 @@ def test_the_page_costs_the_same_queries_for_few_and_many_rows(client, intake_us
 
 # --- the old address ----------------------------------------------------------------------------------------
 
-def moved_to(client, query):
-    response = client.get(f"/clues/?{query}" if query else "/clues/")
+def moved_to(client, query, old="/clues-list/"):
+    response = client.get(f"{old}?{query}" if query else old)
     assert response.status_code == 301
     location = urlsplit(response["Location"])
     return location.path, sorted(parse_qsl(location.query))
@@ -150,6 +151,9 @@ def test_an_old_bookmark_keeps_its_filters_under_the_new_names(client, intake_us
         URL, [("ordering", "next_deadline_at"), ("overdue", "1")])
     assert moved_to(client, "overdue=false&ordering=-received_at") == (URL, [("overdue", "0")])
     assert moved_to(client, "overdue=unknown") == (URL, [])
+    # The intake side's old list was /clues/ itself: its old names still land on the new ones.
+    assert moved_to(client, "received_after=2026-03-01", old="/clues/") == (URL, [("received_from", "2026-03-01")])
+    assert moved_to(client, "overdue=true", old="/clues/") == (URL, [("overdue", "1")])
 
 
 def test_an_old_bookmark_lists_the_same_clues(client, intake_user):
@@ -157,9 +161,9 @@ def test_an_old_bookmark_lists_the_same_clues(client, intake_user):
     assign(ClueFactory(employer_name="已转办公司"), "150921")
     assign(ClueFactory(employer_name="别县公司"), "150902")
     client.force_login(intake_user)
-    response = client.get("/clues/", {"status": ["received", "assigned"], "unit": "150921"}, follow=True)
+    response = client.get("/clues-list/", {"status": ["received", "assigned"], "unit": "150921"}, follow=True)
     html = rows(response)
     assert "已转办公司" in html and "已归集公司" not in html and "别县公司" not in html
-    response = client.get("/clues/", {"status": ["received", "assigned"]}, follow=True)
+    response = client.get("/clues-list/", {"status": ["received", "assigned"]}, follow=True)
     html = rows(response)
     assert "已归集公司" in html and "已转办公司" in html and "别县公司" in html

@@ -1,4 +1,4 @@
-"""What the clue page at /clue/<id>/ tells beyond the lifecycle: who entered the clue and from where, consent,
+"""What the clue page at /clues/<id>/ tells beyond the lifecycle: who entered the clue and from where, consent,
 the national platform's number, a doubtful credit code, overdue, stopped deadlines, repeat visitors, and the
 shortcut to enter another clue of the same project."""
 
@@ -7,16 +7,15 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests.clues.lifecycle_helpers import new_clue, to_closed
 from tests.conftest import make_staff
-
-from .lifecycle_helpers import new_clue, to_closed
 
 pytestmark = pytest.mark.django_db
 
 
 def page(client, user, clue):
     client.force_login(user)
-    response = client.get(f"/clue/{clue.pk}/")
+    response = client.get(f"/clues/{clue.pk}/")
     assert response.status_code == 200
     return response.content.decode()
 

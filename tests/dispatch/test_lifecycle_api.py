@@ -3,9 +3,8 @@
 import pytest
 
 from clues.models import Status
+from tests.clues.lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress, to_resolved
 from tests.conftest import make_staff
-
-from .lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress, to_resolved
 
 pytestmark = pytest.mark.django_db
 

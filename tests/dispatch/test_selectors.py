@@ -6,13 +6,13 @@ import pytest
 import time_machine
 from django.http import QueryDict
 
+from clues import lifecycle
 from clues.models import Status
-from dispatch import lifecycle, selectors
-from dispatch.workdays import SHANGHAI
+from dispatch import selectors
+from tests.clues.lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress, to_resolved, to_unsatisfied
 from tests.conftest import make_staff
 from tests.factories import ClueFactory
-
-from .lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress, to_resolved, to_unsatisfied
+from units.workdays import SHANGHAI
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,8 @@ import pytest
 from clues.models import Status
 from dispatch import services
 from dispatch.models import SavedFilter
+from tests.clues.lifecycle_helpers import new_clue, to_in_progress
 from tests.conftest import make_staff
-
-from .lifecycle_helpers import new_clue, to_in_progress
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from clues.models import Clue, PersonalDataView, Status
-from dispatch import lifecycle
-from dispatch.models import ClueEvent, HandlingRecord
+from clues import lifecycle
+from clues.models import Clue, ClueEvent, HandlingRecord, PersonalDataView, Status
 from dispatch.views import MOVES
+from tests.clues.lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress, to_resolved, to_unsatisfied
 from tests.conftest import make_staff
-
-from .lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress, to_resolved, to_unsatisfied
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +44,9 @@ def post(client, user, url, data=None, follow=False):
 
 def test_transfer_from_the_clue_page(client, staff):
     clue = new_clue()
-    response = post(client, staff["intake"], f"/clue/{clue.pk}/transfer/",
+    response = post(client, staff["intake"], f"/clues/{clue.pk}/transfer/",
                     {"unit": "150921", "note": "请尽快核实"}, follow=True)
-    assert response.redirect_chain[-1][0] == f"/clue/{clue.pk}/"
+    assert response.redirect_chain[-1][0] == f"/clues/{clue.pk}/"
     assert "已转办至卓资县。" in page_of(response)
     clue.refresh_from_db()
     assert clue.status == Status.ASSIGNED and clue.unit.code == "150921"
@@ -58,7 +56,7 @@ def test_transfer_from_the_clue_page(client, staff):
 def test_transfer_without_a_unit_is_refused_next_to_the_field_keeping_the_note(client, staff):
     clue = new_clue()
     before = snapshot(clue)
-    response = post(client, staff["intake"], f"/clue/{clue.pk}/transfer/", {"unit": "", "note": "先看看"})
+    response = post(client, staff["intake"], f"/clues/{clue.pk}/transfer/", {"unit": "", "note": "先看看"})
     assert response.status_code == 400
     page = page_of(response)
     assert page.count("请选择一个旗县市区或行业部门作为承办单位。") >= 2  # at the top and by the field
@@ -70,7 +68,7 @@ def test_transfer_to_the_city_office_or_an_unknown_code_is_refused(client, staff
     clue = new_clue()
     before = snapshot(clue)
     for code in ("150900", "nowhere", "x" * 500):
-        response = post(client, staff["intake"], f"/clue/{clue.pk}/transfer/", {"unit": code})
+        response = post(client, staff["intake"], f"/clues/{clue.pk}/transfer/", {"unit": code})
         assert response.status_code == 400
     assert snapshot(clue) == before
 
@@ -78,7 +76,7 @@ def test_transfer_to_the_city_office_or_an_unknown_code_is_refused(client, staff
 def test_a_supervisor_may_not_transfer(client, staff):
     clue = new_clue()
     before = snapshot(clue)
-    response = post(client, staff["supervisor"], f"/clue/{clue.pk}/transfer/", {"unit": "150921"})
+    response = post(client, staff["supervisor"], f"/clues/{clue.pk}/transfer/", {"unit": "150921"})
     assert response.status_code == 403
     assert "您没有“转办”的权限。" in page_of(response)
     assert snapshot(clue) == before
@@ -87,7 +85,7 @@ def test_a_supervisor_may_not_transfer(client, staff):
 def test_the_suggested_unit_is_preselected(client, staff, units):
     clue = new_clue(suggested_district=units["150921"], suggested_department=units["housing"])
     client.force_login(staff["intake"])
-    page = page_of(client.get(f"/clue/{clue.pk}/"))
+    page = page_of(client.get(f"/clues/{clue.pk}/"))
     assert '<option value="150921" selected>卓资县</option>' in page
     assert '<optgroup label="旗县市区">' in page and '<optgroup label="行业部门">' in page
 
@@ -96,7 +94,7 @@ def test_one_click_transfer_from_triage_returns_to_the_queue(client, staff, unit
     clue = new_clue(suggested_district=units["150921"])
     client.force_login(staff["intake"])
     assert "转办至卓资县" in page_of(client.get("/triage/"))
-    response = client.post(f"/clue/{clue.pk}/transfer/",
+    response = client.post(f"/clues/{clue.pk}/transfer/",
                            {"unit": "150921", "next": "/triage/?risk_color=blue"}, follow=True)
     assert response.redirect_chain[-1][0] == "/triage/?risk_color=blue"
     assert "已转办至卓资县。" in page_of(response)
@@ -106,16 +104,16 @@ def test_one_click_transfer_from_triage_returns_to_the_queue(client, staff, unit
 def test_a_refused_one_click_says_why_on_the_queue(client, staff):
     clue = new_clue()
     to_assigned(clue, staff["intake"], staff["officer"].unit)
-    response = post(client, staff["intake"], f"/clue/{clue.pk}/transfer/",
+    response = post(client, staff["intake"], f"/clues/{clue.pk}/transfer/",
                     {"unit": "150921", "next": "/triage/"}, follow=True)
     assert "线索已在卓资县,无需重复转办。" in page_of(response)
 
 
 def test_an_offsite_next_is_ignored(client, staff):
     clue = new_clue()
-    response = post(client, staff["intake"], f"/clue/{clue.pk}/transfer/",
+    response = post(client, staff["intake"], f"/clues/{clue.pk}/transfer/",
                     {"unit": "150921", "next": "https://evil.example/"})
-    assert response.url == f"/clue/{clue.pk}/"
+    assert response.url == f"/clues/{clue.pk}/"
 
 
 # --- claim, record, return, resolve -----------------------------------------------------------------------
@@ -123,11 +121,11 @@ def test_an_offsite_next_is_ignored(client, staff):
 def test_claim_and_a_second_claim_conflicts(client, staff):
     clue = new_clue()
     to_assigned(clue, staff["intake"], staff["officer"].unit)
-    response = post(client, staff["officer"], f"/clue/{clue.pk}/claim/", follow=True)
+    response = post(client, staff["officer"], f"/clues/{clue.pk}/claim/", follow=True)
     assert "已认领线索" in page_of(response)
     assert Clue.objects.get(pk=clue.pk).status == Status.IN_PROGRESS
     before = snapshot(clue)
-    response = post(client, staff["officer"], f"/clue/{clue.pk}/claim/")
+    response = post(client, staff["officer"], f"/clues/{clue.pk}/claim/")
     assert response.status_code == 409
     assert "该线索已被认领,无需重复认领。" in page_of(response)
     assert snapshot(clue) == before
@@ -137,9 +135,9 @@ def test_claim_from_the_unit_workspace(client, staff):
     clue = new_clue()
     to_assigned(clue, staff["intake"], staff["officer"].unit)
     client.force_login(staff["officer"])
-    assert f'action="/clue/{clue.pk}/claim/"' in page_of(client.get("/unit/"))
-    response = client.post(f"/clue/{clue.pk}/claim/", {"next": f"/clue/{clue.pk}/"})
-    assert response.url == f"/clue/{clue.pk}/"
+    assert f'action="/clues/{clue.pk}/claim/"' in page_of(client.get("/unit/"))
+    response = client.post(f"/clues/{clue.pk}/claim/", {"next": f"/clues/{clue.pk}/"})
+    assert response.url == f"/clues/{clue.pk}/"
     assert Clue.objects.get(pk=clue.pk).status == Status.IN_PROGRESS
 
 
@@ -147,7 +145,7 @@ def test_add_a_contact_record(client, staff):
     clue = new_clue()
     to_in_progress(clue, staff["intake"], staff["officer"])
     when = timezone.localtime() - dt.timedelta(hours=2)
-    response = post(client, staff["officer"], f"/clue/{clue.pk}/record/",
+    response = post(client, staff["officer"], f"/clues/{clue.pk}/record/",
                     {"kind": "contact", "note": "电话联系王勇,约定明日现场核查",
                      "occurred_at": when.strftime("%Y-%m-%dT%H:%M")}, follow=True)
     assert "已添加办理记录。" in page_of(response)
@@ -161,7 +159,7 @@ def test_a_payment_record_without_money_is_refused_field_by_field(client, staff)
     clue = new_clue()
     to_in_progress(clue, staff["intake"], staff["officer"])
     before = snapshot(clue)
-    response = post(client, staff["officer"], f"/clue/{clue.pk}/record/",
+    response = post(client, staff["officer"], f"/clues/{clue.pk}/record/",
                     {"kind": "payment", "note": "已支付部分工资"})
     assert response.status_code == 400
     page = page_of(response)
@@ -182,7 +180,7 @@ def test_a_bad_record_is_refused_with_a_chinese_message(client, staff, data, mes
     clue = new_clue()
     to_in_progress(clue, staff["intake"], staff["officer"])
     before = snapshot(clue)
-    response = post(client, staff["officer"], f"/clue/{clue.pk}/record/", data)
+    response = post(client, staff["officer"], f"/clues/{clue.pk}/record/", data)
     assert response.status_code == 400
     assert message in page_of(response)
     assert snapshot(clue) == before
@@ -192,10 +190,10 @@ def test_return_to_triage_needs_a_reason(client, staff):
     clue = new_clue()
     to_assigned(clue, staff["intake"], staff["officer"].unit)
     before = snapshot(clue)
-    response = post(client, staff["officer"], f"/clue/{clue.pk}/return/", {"reason": "  "})
+    response = post(client, staff["officer"], f"/clues/{clue.pk}/return/", {"reason": "  "})
     assert response.status_code == 400 and "请填写退回理由。" in page_of(response)
     assert snapshot(clue) == before
-    response = post(client, staff["officer"], f"/clue/{clue.pk}/return/", {"reason": "项目在集宁区"},
+    response = post(client, staff["officer"], f"/clues/{clue.pk}/return/", {"reason": "项目在集宁区"},
                     follow=True)
     assert "退回市级研判" in page_of(response)
     clue.refresh_from_db()
@@ -206,14 +204,14 @@ def test_resolve_with_money_and_refusal_without(client, staff):
     clue = new_clue()
     to_in_progress(clue, staff["intake"], staff["officer"])
     before = snapshot(clue)
-    response = post(client, staff["officer"], f"/clue/{clue.pk}/resolve/",
+    response = post(client, staff["officer"], f"/clues/{clue.pk}/resolve/",
                     {"result": "paid_in_full", "note": "已督促支付"})
     assert response.status_code == 400
     page = page_of(response)
     assert "结论为支付工资时,须填写追回金额。" in page and "结论为支付工资时,须填写兑付人数。" in page
     assert '<option value="paid_in_full" selected>' in page
     assert snapshot(clue) == before
-    response = post(client, staff["officer"], f"/clue/{clue.pk}/resolve/",
+    response = post(client, staff["officer"], f"/clues/{clue.pk}/resolve/",
                     {"result": "paid_in_full", "amount_recovered": "36000", "workers_paid": "3",
                      "note": "已督促支付"}, follow=True)
     assert "已办结,等待市级审核。" in page_of(response)
@@ -226,7 +224,7 @@ def test_resolve_with_money_and_refusal_without(client, staff):
 def test_review_approve_from_the_queue_in_one_click(client, staff):
     clue = new_clue()
     to_resolved(clue, staff["intake"], staff["officer"])
-    response = post(client, staff["supervisor"], f"/clue/{clue.pk}/review/",
+    response = post(client, staff["supervisor"], f"/clues/{clue.pk}/review/",
                     {"decision": "approve", "next": "/review/"}, follow=True)
     assert response.redirect_chain[-1][0] == "/review/"
     assert "审核通过,线索已办结。" in page_of(response)
@@ -237,10 +235,10 @@ def test_review_reject_needs_a_reason(client, staff):
     clue = new_clue()
     to_resolved(clue, staff["intake"], staff["officer"])
     before = snapshot(clue)
-    response = post(client, staff["intake"], f"/clue/{clue.pk}/review/", {"decision": "reject"})
+    response = post(client, staff["intake"], f"/clues/{clue.pk}/review/", {"decision": "reject"})
     assert response.status_code == 400 and "请填写退回理由。" in page_of(response)
     assert snapshot(clue) == before
-    response = post(client, staff["intake"], f"/clue/{clue.pk}/review/",
+    response = post(client, staff["intake"], f"/clues/{clue.pk}/review/",
                     {"decision": "reject", "reason": "未附支付凭证"}, follow=True)
     assert "已退回卓资县重新办理。" in page_of(response)
     assert Clue.objects.get(pk=clue.pk).status == Status.IN_PROGRESS
@@ -249,7 +247,7 @@ def test_review_reject_needs_a_reason(client, staff):
 def test_inline_reject_from_the_queue_without_reason_says_why(client, staff):
     clue = new_clue()
     to_resolved(clue, staff["intake"], staff["officer"])
-    response = post(client, staff["intake"], f"/clue/{clue.pk}/review/",
+    response = post(client, staff["intake"], f"/clues/{clue.pk}/review/",
                     {"decision": "reject", "reason": "", "next": "/review/"}, follow=True)
     assert "请填写退回理由。" in page_of(response)
     assert Clue.objects.get(pk=clue.pk).status == Status.RESOLVED
@@ -258,7 +256,7 @@ def test_inline_reject_from_the_queue_without_reason_says_why(client, staff):
 def test_review_without_a_decision_is_refused(client, staff):
     clue = new_clue()
     to_resolved(clue, staff["intake"], staff["officer"])
-    response = post(client, staff["intake"], f"/clue/{clue.pk}/review/", {"decision": "maybe"})
+    response = post(client, staff["intake"], f"/clues/{clue.pk}/review/", {"decision": "maybe"})
     assert response.status_code == 400 and "请选择通过或退回。" in page_of(response)
 
 
@@ -269,19 +267,19 @@ def test_followup_by_phone_then_reopen_from_the_followup_list(client, staff):
     assert clue.tracking_code in page_of(client.get("/followup/")).split('id="unsatisfied"')[0]
 
     before = snapshot(clue)
-    response = client.post(f"/clue/{clue.pk}/followup/", {"satisfied": "no", "note": ""})
+    response = client.post(f"/clues/{clue.pk}/followup/", {"satisfied": "no", "note": ""})
     assert response.status_code == 400 and "请填写回访意见。" in page_of(response)
-    response = client.post(f"/clue/{clue.pk}/followup/", {"note": "电话未接通"})
+    response = client.post(f"/clues/{clue.pk}/followup/", {"note": "电话未接通"})
     assert "请选择满意或不满意。" in page_of(response)
     assert snapshot(clue) == before
 
-    response = client.post(f"/clue/{clue.pk}/followup/", {"satisfied": "no", "note": "只发了一半"},
+    response = client.post(f"/clues/{clue.pk}/followup/", {"satisfied": "no", "note": "只发了一半"},
                            follow=True)
     assert "已记录回访结果。" in page_of(response)
     due, unsatisfied = page_of(client.get("/followup/")).split('id="unsatisfied"')
     assert clue.tracking_code not in due and clue.tracking_code in unsatisfied
 
-    response = client.post(f"/clue/{clue.pk}/reopen/", {"next": "/followup/"}, follow=True)
+    response = client.post(f"/clues/{clue.pk}/reopen/", {"next": "/followup/"}, follow=True)
     assert response.redirect_chain[-1][0] == "/followup/"
     assert "线索已重新交卓资县办理。" in page_of(response)
     clue.refresh_from_db()
@@ -293,7 +291,7 @@ def test_reopen_is_refused_after_a_satisfied_followup(client, staff):
     to_closed(clue, staff["intake"], staff["officer"])
     lifecycle.followup(clue=clue, satisfied=True, by=staff["intake"])
     before = snapshot(clue)
-    response = post(client, staff["intake"], f"/clue/{clue.pk}/reopen/", {"note": "再看看"})
+    response = post(client, staff["intake"], f"/clues/{clue.pk}/reopen/", {"note": "再看看"})
     assert response.status_code == 409
     assert "只有回访不满意的线索才能重新办理。" in page_of(response)
     assert snapshot(clue) == before
@@ -303,18 +301,18 @@ def test_reopen_form_shows_only_within_the_window(client, staff):
     clue = new_clue()
     to_unsatisfied(clue, staff["intake"], staff["officer"])
     client.force_login(staff["intake"])
-    assert 'id="reopen"' in page_of(client.get(f"/clue/{clue.pk}/"))
+    assert 'id="reopen"' in page_of(client.get(f"/clues/{clue.pk}/"))
 
 
 def test_merge_by_tracking_code_and_refusal_of_an_unknown_code(client, staff):
     original, duplicate = new_clue(), new_clue()
     before = snapshot(duplicate)
-    response = post(client, staff["intake"], f"/clue/{duplicate.pk}/merge/", {"into": "ZZZZ9999"})
+    response = post(client, staff["intake"], f"/clues/{duplicate.pk}/merge/", {"into": "ZZZZ9999"})
     assert response.status_code == 400 and "未找到查询码或编号为“ZZZZ9999”的线索。" in page_of(response)
-    response = post(client, staff["intake"], f"/clue/{duplicate.pk}/merge/", {"into": str(duplicate.pk)})
+    response = post(client, staff["intake"], f"/clues/{duplicate.pk}/merge/", {"into": str(duplicate.pk)})
     assert "不能将线索合并到它自己。" in page_of(response)
     assert snapshot(duplicate) == before
-    response = post(client, staff["intake"], f"/clue/{duplicate.pk}/merge/",
+    response = post(client, staff["intake"], f"/clues/{duplicate.pk}/merge/",
                     {"into": original.tracking_code.lower()}, follow=True)
     assert f"已作为重复线索合并至 {original.tracking_code}。" in page_of(response)
     duplicate.refresh_from_db()
@@ -329,10 +327,10 @@ def test_merge_button_on_a_possible_duplicate(client, staff):
     DuplicateCandidate.objects.create(clue=duplicate, match=original, kind="duplicate", reason="同一反映人")
     client.force_login(staff["intake"])
     triage = page_of(client.get("/triage/"))
-    assert f'href="/clue/{original.pk}/"' in triage and f'action="/clue/{duplicate.pk}/merge/"' in triage
-    detail = page_of(client.get(f"/clue/{duplicate.pk}/"))
+    assert f'href="/clues/{original.pk}/"' in triage and f'action="/clues/{duplicate.pk}/merge/"' in triage
+    detail = page_of(client.get(f"/clues/{duplicate.pk}/"))
     assert f"合并至 {original.tracking_code}" in detail
-    response = client.post(f"/clue/{duplicate.pk}/merge/", {"into": original.pk, "next": "/triage/"},
+    response = client.post(f"/clues/{duplicate.pk}/merge/", {"into": original.pk, "next": "/triage/"},
                            follow=True)
     assert f"已作为重复线索合并至 {original.tracking_code}。" in page_of(response)
     assert Clue.objects.get(pk=duplicate.pk).merged_into == original
@@ -345,7 +343,7 @@ def test_an_officer_sees_no_merge_button(client, staff):
     DuplicateCandidate.objects.create(clue=duplicate, match=original, kind="duplicate", reason="同一反映人")
     to_assigned(duplicate, staff["intake"], staff["officer"].unit)
     client.force_login(staff["officer"])
-    page = page_of(client.get(f"/clue/{duplicate.pk}/"))
+    page = page_of(client.get(f"/clues/{duplicate.pk}/"))
     assert "/merge/" not in page and 'id="claim"' in page and 'id="transfer"' not in page
 
 
@@ -356,7 +354,7 @@ def test_detail_shows_deadlines_assignments_records_and_every_event(client, staf
     to_in_progress(clue, staff["intake"], staff["officer"])
     lifecycle.add_record(clue=clue, by=staff["officer"], kind="contact", note="电话联系反映人")
     client.force_login(staff["intake"])
-    page = page_of(client.get(f"/clue/{clue.pk}/"))
+    page = page_of(client.get(f"/clues/{clue.pk}/"))
     assert "办结期限" in page and "剩余" in page
     assert "卓资县" in page and "act_off_zz" not in page  # names, not usernames
     assert "电话联系反映人" in page
@@ -368,10 +366,10 @@ def test_detail_shows_deadlines_assignments_records_and_every_event(client, staf
 def test_personal_data_is_masked_until_revealed_and_the_reveal_is_recorded(client, staff):
     clue = new_clue(complainant_phone="13912345678", complainant_id_number="15262619900307301X")
     client.force_login(staff["intake"])
-    page = page_of(client.get(f"/clue/{clue.pk}/"))
+    page = page_of(client.get(f"/clues/{clue.pk}/"))
     assert "13912345678" not in page and "139****5678" in page and "1526**********301X" in page
     assert not PersonalDataView.objects.exists()
-    page = page_of(client.post(f"/clue/{clue.pk}/reveal/"))
+    page = page_of(client.post(f"/clues/{clue.pk}/reveal/"))
     assert "13912345678" in page and "15262619900307301X" in page
     view = PersonalDataView.objects.get()
     assert view.user == staff["intake"] and view.clue == clue
@@ -384,7 +382,7 @@ def test_an_officer_of_another_unit_gets_404_on_every_action(client, staff, acti
     clue = new_clue()
     to_in_progress(clue, staff["intake"], staff["officer"])
     before = snapshot(clue)
-    response = post(client, staff["other_officer"], f"/clue/{clue.pk}/{action}/",
+    response = post(client, staff["other_officer"], f"/clues/{clue.pk}/{action}/",
                     {"unit": "housing", "reason": "x", "kind": "contact", "note": "x", "decision": "approve",
                      "satisfied": "yes", "into": "1", "result": "no_arrears"})
     assert response.status_code == 404
@@ -400,17 +398,17 @@ def test_garbage_never_ends_in_a_server_error(client, staff, action, role):
                "amount": "1e400", "workers": "9" * 40, "result": "{}", "amount_recovered": "NaN",
                "workers_paid": "-1", "decision": "", "reason": "x" * 3000, "satisfied": "maybe",
                "into": "9" * 30, "next": "javascript:alert(1)"}
-    response = post(client, staff[role], f"/clue/{clue.pk}/{action}/", garbage)
+    response = post(client, staff[role], f"/clues/{clue.pk}/{action}/", garbage)
     assert response.status_code in (400, 403, 409)
 
 
 def test_action_urls_accept_only_post(client, staff):
     clue = new_clue()
     client.force_login(staff["intake"])
-    assert client.get(f"/clue/{clue.pk}/transfer/").status_code == 405
+    assert client.get(f"/clues/{clue.pk}/transfer/").status_code == 405
 
 
 def test_an_unknown_clue_is_404(client, staff):
     client.force_login(staff["intake"])
-    assert client.get("/clue/99999999/").status_code == 404
-    assert client.post("/clue/99999999999999999999/claim/").status_code == 404
+    assert client.get("/clues/99999999/").status_code == 404
+    assert client.post("/clues/99999999999999999999/claim/").status_code == 404

@@ -4,18 +4,17 @@ page of 60 clues costing the same number of queries as a page of 5."""
 import pytest
 
 from clues.models import DuplicateCandidate
+from tests.clues.lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress, to_resolved
 from tests.conftest import make_staff
 from tests.factories import UserFactory
 
-from .lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress, to_resolved
-
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/triage/", "/clues-list/", "/unit/", "/review/", "/followup/"]
+PAGES = ["/triage/", "/clues/", "/unit/", "/review/", "/followup/"]
 # page → roles that may open it
 ALLOWED = {
     "/triage/": {"intake", "admin"},
-    "/clues-list/": {"intake", "admin", "supervisor", "officer"},
+    "/clues/": {"intake", "admin", "supervisor", "officer"},
     "/unit/": {"officer"},
     "/review/": {"intake", "admin", "supervisor"},
     "/followup/": {"intake", "admin", "supervisor"},
@@ -115,34 +114,34 @@ def test_followup_list_shows_closed_clues_with_masked_mobile(client, staff, clue
 
 def test_all_clues_list_for_an_officer_shows_only_the_units_clues(client, staff, clues, officer_housing):
     client.force_login(staff["officer"])
-    page = client.get("/clues-list/").content.decode()
+    page = client.get("/clues/").content.decode()
     assert "待认领劳务公司" in page and "已办结装饰公司" in page
     assert "待研判建筑公司" not in page
     client.force_login(officer_housing)
-    assert "待认领劳务公司" not in client.get("/clues-list/").content.decode()
+    assert "待认领劳务公司" not in client.get("/clues/").content.decode()
 
 
 @pytest.mark.parametrize("role", ["intake", "admin", "supervisor"])
 def test_city_staff_open_any_clue(client, staff, clues, role):
     client.force_login(staff[role])
-    response = client.get(f"/clue/{clues['received'].pk}/")
+    response = client.get(f"/clues/{clues['received'].pk}/")
     assert response.status_code == 200
     assert "待研判建筑公司" in response.content.decode()
 
 
 def test_an_officer_opens_the_units_clue_but_not_others(client, staff, clues, officer_housing):
     client.force_login(staff["officer"])
-    assert client.get(f"/clue/{clues['in_progress'].pk}/").status_code == 200
-    assert client.get(f"/clue/{clues['received'].pk}/").status_code == 404
+    assert client.get(f"/clues/{clues['in_progress'].pk}/").status_code == 200
+    assert client.get(f"/clues/{clues['received'].pk}/").status_code == 404
     client.force_login(officer_housing)
-    response = client.get(f"/clue/{clues['in_progress'].pk}/")
+    response = client.get(f"/clues/{clues['in_progress'].pk}/")
     assert response.status_code == 404
     assert "办理中路桥公司" not in response.content.decode()
 
 
 def test_a_user_without_a_role_gets_404_on_a_clue(client, staff, clues):
     client.force_login(staff["nobody"])
-    assert client.get(f"/clue/{clues['received'].pk}/").status_code == 404
+    assert client.get(f"/clues/{clues['received'].pk}/").status_code == 404
 
 
 def test_navigation_shows_links_by_role_and_marks_the_current_page(client, staff):
@@ -177,7 +176,7 @@ def _queries(client, url, django_assert_max_num_queries, limit):
     return len(context)
 
 
-@pytest.mark.parametrize("url", ["/triage/", "/clues-list/"])
+@pytest.mark.parametrize("url", ["/triage/", "/clues/"])
 def test_triage_and_all_lists_cost_the_same_for_5_and_60_clues(client, staff, units, url,
                                                                django_assert_max_num_queries):
     client.force_login(staff["intake"])

@@ -5,9 +5,8 @@ import pytest
 
 from clues.models import Clue, Status
 from dispatch.models import SavedFilter
+from tests.clues.lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress
 from tests.conftest import make_staff
-
-from .lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +64,7 @@ def test_a_bad_filter_is_explained_and_ignored(client, staff):
 def test_absurd_filters_get_an_answer_not_a_server_error(client, staff, query):
     new_clue()
     client.force_login(staff["intake"])
-    for url in ("/triage/", "/clues-list/"):
+    for url in ("/triage/", "/clues/"):
         assert client.get(f"{url}?{query}").status_code == 200
     if "0001" in query or "9999-" in query:
         assert "日期应在2000至2099之间。" in page_of(client.get(f"/triage/?{query}"))
@@ -88,11 +87,11 @@ def test_counts_link_to_the_all_clues_list_filtered_by_state(client, staff):
     to_closed(new_clue(), intake, officer)
     client.force_login(intake)
     page = page_of(client.get("/triage/"))
-    assert ('href="/clues-list/?status=received" class="count-received" data-count="received">'
+    assert ('href="/clues/?status=received" class="count-received" data-count="received">'
             "已归集 <b>2</b>") in page
     assert "已转办 <b>1</b>" in page and "办理中 <b>1</b>" in page and "已办结 <b>1</b>" in page
-    assert 'href="/clues-list/?overdue=1"' in page
-    listed = page_of(client.get("/clues-list/?status=in_progress"))
+    assert 'href="/clues/?overdue=1"' in page
+    listed = page_of(client.get("/clues/?status=in_progress"))
     assert "办理中的公司" in rows(listed)
     assert rows(listed).count("<tr") == 1
     assert 'class="count-in_progress active"' in listed
@@ -103,14 +102,14 @@ def test_all_clues_list_filters_by_unit_and_unit_kind(client, staff, officer_hou
     to_assigned(new_clue(employer_name="县里的公司"), intake, staff["officer"].unit)
     to_assigned(new_clue(employer_name="住建的公司"), intake, officer_housing.unit)
     client.force_login(intake)
-    assert "住建的公司" not in rows(page_of(client.get("/clues-list/?unit=150921")))
-    assert "县里的公司" in rows(page_of(client.get("/clues-list/?unit=150921")))
-    page = rows(page_of(client.get("/clues-list/?unit_kind=department")))
+    assert "住建的公司" not in rows(page_of(client.get("/clues/?unit=150921")))
+    assert "县里的公司" in rows(page_of(client.get("/clues/?unit=150921")))
+    page = rows(page_of(client.get("/clues/?unit_kind=department")))
     assert "住建的公司" in page and "县里的公司" not in page
 
 
 def test_a_returned_clue_shows_its_retransfer_clock(client, staff):
-    from dispatch import lifecycle
+    from clues import lifecycle
 
     clue = new_clue()
     to_assigned(clue, staff["intake"], staff["officer"].unit)
@@ -228,8 +227,8 @@ def test_a_bad_saved_filter_is_refused_without_a_server_error(client, staff, dat
 def test_an_officer_saves_filters_of_the_all_list_but_not_of_triage(client, staff):
     client.force_login(staff["officer"])
     response = client.post("/filters/save/", {"name": "超期", "page": "all", "query": "overdue=1"})
-    assert response.url == "/clues-list/?overdue=1"
+    assert response.url == "/clues/?overdue=1"
     assert SavedFilter.objects.get().page == "all"
-    assert "超期</a>" in page_of(client.get("/clues-list/"))
+    assert "超期</a>" in page_of(client.get("/clues/"))
     response = client.post("/filters/save/", {"name": "研判", "page": "triage", "query": ""})
     assert response.status_code == 403

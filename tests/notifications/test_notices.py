@@ -62,7 +62,7 @@ def test_the_list_is_paginated_with_a_bounded_number_of_queries(client, officer,
                                                                 django_assert_max_num_queries):
     clue = ClueFactory()
     for n in range(25):
-        notify_users([officer], subject=f"通知{n:02d}", body="…", clue=clue)
+        notify_users([officer], subject=f"通知{n:02d}", body="…", about=clue)
     client.force_login(officer)
 
     with django_assert_max_num_queries(8):
@@ -155,7 +155,8 @@ def test_anonymous_visitors_have_no_unread_notices():
 
 def test_failed_deliveries_are_easy_to_find_and_can_be_sent_again(admin_client):
     clue = ClueFactory(complainant_phone="13800138000")
-    failed = OutboxMessage.objects.create(channel="sms", recipient="13800138000", clue=clue, body="x",
+    failed = OutboxMessage.objects.create(channel="sms", recipient="13800138000", about_label=clue.tracking_code,
+                                          body="x",
                                           state="failed", attempts=8, last_error="HTTP 500")
     OutboxMessage.objects.create(channel="sms", recipient="13900139000", body="y", state="sent")
     url = reverse("admin:notifications_outboxmessage_changelist")

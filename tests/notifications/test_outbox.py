@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.roles import Role
+from clues.notify import sms_to_complainant
 from notifications.backends import DeliveryError, HttpGatewaySmsBackend
 from notifications.models import OutboxMessage
 from notifications.services import (
@@ -23,7 +24,6 @@ from notifications.services import (
     notify_users,
     retry_failed,
     schedule_delivery,
-    sms_to_complainant,
 )
 from notifications.tasks import deliver_outbox
 from tests.conftest import make_staff
@@ -75,7 +75,7 @@ def test_an_sms_for_the_same_clue_and_reason_is_queued_once():
 
     assert first.pk == again.pk
     assert first.pk != other.pk
-    assert OutboxMessage.objects.filter(clue=clue).count() == 2
+    assert OutboxMessage.objects.about(clue).count() == 2
     assert (first.channel, first.recipient, first.state) == ("sms", "13800138000", "pending")
     assert first.dedupe_key == f"sms:{clue.pk}:received"
 

@@ -21,10 +21,10 @@ from decimal import Decimal
 
 import time_machine
 
-from dispatch import lifecycle
-from dispatch.workdays import SHANGHAI
+from clues import lifecycle
+from tests.clues.lifecycle_helpers import new_clue
 from tests.conftest import make_staff
-from tests.dispatch.lifecycle_helpers import new_clue
+from units.workdays import SHANGHAI
 
 NOW = dt.datetime(2026, 3, 26, 12, 0, tzinfo=SHANGHAI)
 

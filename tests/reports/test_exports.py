@@ -8,7 +8,7 @@ import time_machine
 from openpyxl import load_workbook
 
 from clues.models import PersonalDataView
-from tests.dispatch.lifecycle_helpers import new_clue
+from tests.clues.lifecycle_helpers import new_clue
 from tests.factories import UserFactory
 
 from .scenario import NOW, build_march

@@ -8,9 +8,9 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dispatch.models import Unit
 from reports import selectors
 from reports.selectors import Period, completion_report, percent
+from units.models import Unit
 
 from .scenario import NOW, build_march
 
@@ -248,8 +248,8 @@ def test_an_officers_drill_down_holds_only_clues_of_their_unit(march):
 
 
 def make_clues(n, units, intake):
-    from dispatch import lifecycle
-    from tests.dispatch.lifecycle_helpers import new_clue
+    from clues import lifecycle
+    from tests.clues.lifecycle_helpers import new_clue
 
     for index in range(n):
         clue = new_clue(channel=["qr", "web", "walk_in"][index % 3], risk_color=["blue", "orange", "red"][index % 3])
@@ -279,9 +279,9 @@ def test_a_clue_passed_from_a_district_to_a_department_and_back(units):
     """X goes 卓资县 → returned → 住建局 → returned → 卓资县 again, and is closed there: it counts once as
     collected and closed, once as sent to a department (closed too), in the district's row with two transfers,
     and in the department's row as assigned but not held."""
-    from dispatch import lifecycle
+    from clues import lifecycle
+    from tests.clues.lifecycle_helpers import new_clue
     from tests.conftest import make_staff
-    from tests.dispatch.lifecycle_helpers import new_clue
 
     from .scenario import at
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import staff_set_role
-from dispatch.models import Unit
+from units.models import Unit
 
 
 class Command(BaseCommand):
