@@ -51,7 +51,6 @@ ROLE_PERMISSIONS = {
         "clues.*",
         "notifications.*",
         "auth.view_group",
-        "authtoken.*",
         "django_celery_beat.*",
     ],
 }

@@ -255,6 +255,7 @@ TABLE = {
 
     # --- staff API --------------------------------------------------------------------------------------------
     "api/v1/": Row(API, ("/api/v1/",), get=staff(200)),
+    "api/v1/auth/token/revoke/": Row(API, ("/api/v1/auth/token/revoke/",), post=staff(204)),
     "api/v1/<drf_format_suffix:format>": Row(API, ("/api/v1/.json",), get=staff(200)),
     "api/v1/clues/$": Row(API, ("/api/v1/clues/",), get=staff(200), post=only(400, INTAKE_ADMIN),
                           data={"channel": "hotline_12333"}, shows=("assigned", SEES_ZHUOZI)),
