@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test lint migrate venv venv-dev bench clean
+.PHONY: run test fuzz lint migrate venv venv-dev bench clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ run: venv
 ## test: install what the suite needs, then ruff and pytest against PostgreSQL and Redis
 test: venv-dev
 	bash scripts/test.sh $(ARGS)
+
+## fuzz: schemathesis over every API operation with 50 examples each (make test runs 3)
+fuzz: venv-dev
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} bash scripts/test.sh -q -n 2 tests/test_api_fuzz.py $(ARGS)
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .

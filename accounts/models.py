@@ -1,5 +1,6 @@
 """Staff accounts: every user belongs to one unit and holds roles (Django groups)."""
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
@@ -44,3 +45,35 @@ class User(AbstractUser):
     @property
     def role_labels(self):
         return [Role(code).label for code in sorted(self.role_codes)]
+
+
+class ApiToken(models.Model):
+    """An API token (`Authorization: Token <key>`), stored as a SHA-256 hash: the key itself is shown once,
+    to the client that asked for it. A token dies when it expires, on logout, and as soon as the user's
+    password, roles, unit or active flag change (the stamp no longer matches; see accounts.tokens)."""
+
+    user = models.ForeignKey(User, verbose_name=_("工作人员"), on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(_("令牌摘要"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("令牌前缀"), max_length=8, editable=False,
+                              help_text=_("令牌的前8位,仅用于辨认,不能用来登录"))
+    stamp = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("到期时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user.username} · {self.prefix}…"
+
+
+class LoginLockout(AccessAttempt):
+    """django-axes' record of failed logins, under a Chinese name in the admin; deleting one unlocks the user
+    and address it names."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败锁定")
+        verbose_name_plural = _("登录失败锁定")

@@ -1,4 +1,5 @@
-"""The four staff roles, as Django groups, and the permissions each carries."""
+"""The roles, as Django groups, and the permissions each carries: four of the government's staff, and the
+劳资专管员 of a project's general contractor."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db import models
@@ -10,6 +11,7 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("承办员")
     SUPERVISOR = "supervisor", _("督办员")
     ADMIN = "admin", _("管理员")
+    WAGE_MANAGER = "wage_manager", _("劳资专管员")
 
 
 # Every set of roles the code checks, named once. Business rules say which set a move or page needs.
@@ -17,7 +19,8 @@ TRIAGE_ROLES = frozenset({Role.INTAKE, Role.ADMIN})  # route clues: transfer, me
 REVIEW_ROLES = frozenset({Role.INTAKE, Role.SUPERVISOR, Role.ADMIN})  # review closures, follow-ups, reopen
 OFFICER_ROLES = frozenset({Role.OFFICER})  # handle the clues of their own unit
 CITY_WIDE_ROLES = frozenset({Role.INTAKE, Role.SUPERVISOR, Role.ADMIN})  # see every clue, the board, letters
-STAFF_ROLES = frozenset(Role)  # any staff role
+STAFF_ROLES = frozenset(set(Role) - {Role.WAGE_MANAGER})  # the government's staff (not a project's)
+WAGE_MANAGER_ROLES = frozenset({Role.WAGE_MANAGER})  # a general contractor's 劳资专管员: their projects only
 
 
 def has_any_role(user, roles):
@@ -42,6 +45,7 @@ ROLE_PERMISSIONS = {
         "units.view_workingdayoverride",
         "projects.view_project",
     ],
+    Role.WAGE_MANAGER: [],
     Role.ADMIN: [
         "units.*",
         "dispatch.*",
@@ -51,7 +55,6 @@ ROLE_PERMISSIONS = {
         "clues.*",
         "notifications.*",
         "auth.view_group",
-        "authtoken.*",
         "django_celery_beat.*",
     ],
 }

@@ -1,11 +1,13 @@
 """The landing page after login: each role goes to its own workspace."""
 
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from units.workdays import WorkCalendar
 
 from .roles import Role
+from .tokens import revoke_user_tokens
 
 
 def home(request):
@@ -29,3 +31,12 @@ def home(request):
         "in_three_working_days": calendar.add_working_days(today, 3),
         "in_fifteen_working_days": calendar.add_working_days(today, 15),
     })
+
+
+class LogoutView(auth_views.LogoutView):
+    """Staff sign-out: the session ends and so does every API token of the user."""
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            revoke_user_tokens(request.user)
+        return super().post(request, *args, **kwargs)

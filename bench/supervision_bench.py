@@ -29,12 +29,12 @@ FILL_CLUES = """
 INSERT INTO clues_clue (tracking_code, channel, status, received_at, created_at, employer_name, employer_key,
     employer_credit_code, project_name, work_address, complainant_name, complainant_phone, complainant_id_number,
     worker_count, amount_owed, description, risk_color, risk_reasons, is_repeat_visitor, is_overdue, result,
-    resolution_note, followup_note, version, unit_id, closed_at)
+    resolution_note, followup_note, version, unit_id, closed_at, ladder_dirty)
 SELECT 'B' || lpad(g::text, 9, '0'), 'web', 'closed', now() - (g %% 1000) * interval '1 day', now(),
     '用人单位' || (g %% 5000), 'key' || (g %% 5000), '', '', '', '王勇', '139' || lpad((g %% 100000000)::text, 8, '0'),
     '', 1 + g %% 40, (g %% 900000)::numeric, '', 'blue', '[]'::jsonb, false, false, 'paid_in_full', '', '', 1,
     (ARRAY(SELECT id FROM dispatch_unit WHERE kind <> 'city' ORDER BY id))[1 + g %% 29],
-    now() - (g %% 1000) * interval '1 day' + interval '5 days'
+    now() - (g %% 1000) * interval '1 day' + interval '5 days', false
 FROM generate_series(%s, %s) AS g
 """
 
@@ -94,6 +94,7 @@ def main():
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     print(f"PostgreSQL {connection.pg_version}; {os.cpu_count()} cores")
+    print("Each due step is the 提醒函 rung of a claim clock one hour past; taking it creates the next rung.")
     for total in (args.small, args.clues):
         reset()
         fill_seconds = fill(total, args.due)
@@ -101,6 +102,9 @@ def main():
         print(f"clues={total:>9,}  due steps={args.due:,}  fill={fill_seconds:6.1f}s  "
               f"sweep={elapsed:6.2f}s  taken={report.taken:,}  batches={report.batches}  "
               f"letters={len(report.letters)}  queries={queries}  queries/batch={queries / max(report.batches, 1):.1f}")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM dispatch_escalationstep WHERE state = 'pending' AND due_at > now()")
+            print(f"           next rungs now pending: {cursor.fetchone()[0]:,} (future steps included)")
 
 
 if __name__ == "__main__":

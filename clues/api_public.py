@@ -4,6 +4,7 @@ No authentication (so no CSRF), rate limited per client address, errors in the A
 rules are those of the public form (clues.public_forms.clean_public_clue).
 """
 
+import logging
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -37,6 +38,7 @@ from .public_forms import (
 )
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+logger = logging.getLogger(__name__)
 
 
 # --- schema: what a client sends and gets back --------------------------------------------------------------
@@ -181,6 +183,7 @@ class PublicClueCreateView(PublicAPIView):
         responses={201: PublicClueCreatedSerializer,
                    200: OpenApiResponse(PublicClueCreatedSerializer, description=_("重复提交,返回原线索")),
                    400: OpenApiResponse(description=_("字段错误,按字段列出")),
+                   422: OpenApiResponse(description=_("同一个 Idempotency-Key 用于了不同的内容")),
                    429: OpenApiResponse(description=_("请求过于频繁"))})
     def post(self, request):
         key = request.headers.get(IDEMPOTENCY_HEADER)
@@ -201,20 +204,52 @@ class PublicClueCreateView(PublicAPIView):
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-class PublicClueProgressView(PublicAPIView):
-    """The progress of a clue, for its tracking code and the mobile number it was filed with."""
+PHONE_HEADER = "X-Complainant-Phone"
 
+
+class ProgressRequestSerializer(serializers.Serializer):
+    phone = serializers.CharField(help_text=gettext_lazy("提交线索时填写的手机号码"))
+
+
+class PublicClueProgressView(PublicAPIView):
+    """The progress of a clue, for its tracking code and the mobile number it was filed with. Send the number
+    in the X-Complainant-Phone header (GET) or the body (POST): a query string ends up in access logs."""
+
+    parser_classes = [JSONParser, FormParser]
     rate_limit_scope = "api_track"
 
     @extend_schema(
         tags=["public"], operation_id="public_clue_progress",
-        parameters=[OpenApiParameter("phone", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True,
-                                     description=_("提交线索时填写的手机号码"))],
+        parameters=[OpenApiParameter(PHONE_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+                                     description=_("提交线索时填写的手机号码")),
+                    OpenApiParameter("phone", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
+                                     deprecated=True,
+                                     description=_("已弃用:手机号会留在访问日志中,请改用请求头或POST"))],
         responses={200: PublicProgressSerializer,
                    404: OpenApiResponse(description=_("查询码或手机号不正确(不区分哪一项)")),
                    429: OpenApiResponse(description=_("请求过于频繁"))})
     def get(self, request, tracking_code):
-        clue = find_tracked_clue(tracking_code, request.query_params.get("phone", ""))
+        phone = request.headers.get(PHONE_HEADER)
+        if phone is None and "phone" in request.query_params:
+            logger.warning("deprecated: GET %s with the phone in the query string; use the %s header or POST",
+                           request.path, PHONE_HEADER)
+            phone = request.query_params.get("phone", "")
+        response = self._progress(tracking_code, phone or "")
+        if phone is not None and PHONE_HEADER not in request.headers:
+            response["Deprecation"] = "true"
+        return response
+
+    @extend_schema(
+        tags=["public"], operation_id="public_clue_progress_post", request=ProgressRequestSerializer,
+        responses={200: PublicProgressSerializer,
+                   404: OpenApiResponse(description=_("查询码或手机号不正确(不区分哪一项)")),
+                   429: OpenApiResponse(description=_("请求过于频繁"))})
+    def post(self, request, tracking_code):
+        phone = _body(request.data).get("phone")
+        return self._progress(tracking_code, phone if isinstance(phone, str) else "")
+
+    def _progress(self, tracking_code, phone):
+        clue = find_tracked_clue(tracking_code, phone)
         if clue is None:
             raise _not_found()
         return Response(_progress_body(clue))

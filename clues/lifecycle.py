@@ -231,8 +231,12 @@ def _clean_text(value, field, label, *, max_length):
     return text
 
 
-def transfer(*, clue, unit, by, note=""):
-    """转办: route the clue to a district or a sector department; the claim clock starts."""
+def transfer(*, clue, unit, by, note="", version=None):
+    """转办: route the clue to a district or a sector department; the claim clock starts.
+
+    `version` is the clue's version the caller saw (default: that of `clue` as loaded); if the clue moved
+    since — another transfer got there first — this one is a 409 and sends nothing."""
+
     if isinstance(unit, str):
         unit = Unit.objects.filter(code=unit).first()
     if unit is not None and (unit.kind == Unit.Kind.CITY or not unit.is_active):
@@ -240,7 +244,12 @@ def transfer(*, clue, unit, by, note=""):
     _require("transfer", unit=unit)
     note = _clean_text(note, "note", _("转办意见"), max_length=TEXT_LIMITS["note"])
 
+    seen = clue.version if version is None else version
+
     def apply(c, now):
+        if c.version != seen:
+            raise Conflict(_("线索已被他人处理(当前状态:%(status)s),请刷新后再决定是否转办。")
+                           % {"status": c.get_status_display()}, code="stale_version")
         if c.status == Status.ASSIGNED and c.unit_id == unit.pk:
             message = _("线索已在%(unit)s,无需重复转办。") % {"unit": unit.name}
             raise ApplicationError(message, fields={"unit": [message]})

@@ -71,6 +71,8 @@ class Clue(models.Model):
     external_id = models.CharField(_("外部编号"), max_length=64, null=True, blank=True, unique=True,
                                    help_text=_("全国根治欠薪线索反映平台的线索编号"))
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # SHA-256 of what was sent with the idempotency key: the same key with other content is refused (422).
+    request_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     # What the worker reported.
     employer_name = models.CharField(_("用人单位"), max_length=200)

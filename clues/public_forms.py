@@ -26,7 +26,7 @@ from core.identity import normalize_mobile
 from projects.models import Project
 from units.models import Unit
 
-from .attachments import validate_uploads
+from .attachments import prepare_uploads
 from .intake_fields import INPUT_FIELDS, MAX_LENGTHS, clean_clue_fields, parse_amount
 from .models import Channel, Clue
 from .services import clue_create, normalise_tracking_code
@@ -147,7 +147,7 @@ def clean_public_clue(raw, files=(), *, confirm_hint=FORM_CONFIRM_HINT):
     result.attachments = [upload for upload in files if upload]
     if result.attachments:
         try:
-            validate_uploads(result.attachments)
+            result.attachments = prepare_uploads(result.attachments)
         except ValidationError as exc:
             for message in exc.messages:
                 result.add_error("attachments", message)

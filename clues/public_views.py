@@ -4,8 +4,11 @@ Views parse the request, call clues.public_forms / clues.services / clues.lifecy
 without JavaScript (WeChat's browser) and every POST ends in a redirect (Post/Redirect/Get).
 """
 
+import logging
+
 from django.contrib import messages
 from django.core import signing
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.api import ApplicationError
 from core.identity import mask_mobile
+from core.middleware import unavailable_response
 from core.ratelimit import check_request
 from projects.models import Project
 
@@ -35,6 +39,8 @@ from .public_forms import (
 )
 from .services import normalise_tracking_code
 
+logger = logging.getLogger(__name__)
+
 RECEIPT_SALT = "clues.public.receipt"
 RECEIPT_MAX_AGE = 30 * 24 * 3600
 TRACKED_SESSION_KEY = "public_tracked_clues"
@@ -49,6 +55,22 @@ def _too_many(request, verdict, template, context):
 
 
 # --- the form -----------------------------------------------------------------------------------------------
+
+def _unavailable(request):
+    """The database cannot be reached: nothing was filed. The page shows what the worker typed and posts it
+    again, with the same key, when they press the button (attachments must be chosen again)."""
+    typed = []
+    for name, form_field in PublicClueForm.base_fields.items():
+        value = request.POST.get(name, "")
+        if name in ("attachments",) or not isinstance(value, str):
+            continue
+        typed.append({"name": name, "label": form_field.label or "", "value": value,
+                      "shown": bool(form_field.label) and bool(value.strip()) and name != "consent"})
+    return unavailable_response(request, "public/unavailable.html", {
+        "typed": typed, "form_url": request.path,
+        "had_attachments": bool(request.FILES.getlist("attachments")),
+    })
+
 
 def _form_url(entry):
     return reverse("public:qr_city") if entry == Channel.QR else reverse("public:report")
@@ -116,7 +138,11 @@ def _chosen_project(request):
 def report(request):
     """/report/: the form opened from the website (channel web); every form posts here."""
     if request.method == "POST":
-        return _submit(request)
+        try:
+            return _submit(request)
+        except (OperationalError, InterfaceError) as exc:
+            logger.warning("public form: database unavailable, the submission is shown back: %s", exc)
+            return _unavailable(request)
     project, notice = _chosen_project(request)
     return _form_page(request, entry=Channel.WEB, project=project, notice=notice)
 
@@ -145,13 +171,15 @@ def qr_project(request, public_id):
 
 
 def _submit(request):
-    entry = Channel.QR if request.POST.get("entry") == Channel.QR else Channel.WEB
-    form = PublicClueForm(request.POST, request.FILES)
+    # The limit first: a refused request costs no file reading and no image decoding. What was typed is
+    # shown again, unchecked; the files are not looked at.
     verdict = check_request(request, "submit")
+    entry = Channel.QR if request.POST.get("entry") == Channel.QR else Channel.WEB
     if not verdict.allowed:
-        form.is_valid()  # so what was typed is shown again, checked
+        form = PublicClueForm(request.POST)
         return _too_many(request, verdict, "public/clue_form.html", _form_context(
-            request, entry=entry, project=form.project, notice="", form=form, query="", results=[]))
+            request, entry=entry, project=None, notice="", form=form, query="", results=[]))
+    form = PublicClueForm(request.POST, request.FILES)
     if form.is_valid():
         key = request.POST.get("idempotency_key", "")
         try:

@@ -37,5 +37,12 @@ def visible_duplicate_candidates(user, queryset=None):
 
 
 def can_see_personal_data(user, clue):
-    """Full ID and mobile numbers: staff who may see the clue (the detail page records each view)."""
-    return clue_visible_queryset(user, Clue.objects.filter(pk=clue.pk)).exists()
+    """Full ID and mobile numbers (the detail page records each view): city staff, and a unit officer only
+    while the clue is with the unit — a unit it was transferred or returned away from keeps reading the
+    history, masked."""
+    if not user.is_authenticated:
+        return False
+    if can_see_all_clues(user):
+        return True
+    return (user.has_role(Role.OFFICER) and user.unit_id is not None and clue.unit_id == user.unit_id
+            and clue.status != Clue.Status.RECEIVED)

@@ -1,5 +1,6 @@
 """Writes of the intake side: one `clue_create` for every channel (统一归集)."""
 
+import hashlib
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.api import ApplicationError
 
 from . import lifecycle
-from .attachments import store_attachment, validate_uploads
+from .attachments import prepare_uploads, store_attachment
 from .models import Channel, Clue, ClueEvent
 from .notify import sms_to_complainant
 from .triage import apply_triage, employer_key, retriage
@@ -45,7 +46,9 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
     """
     if channel not in Channel.values:
         raise ApplicationError(_("未知的来源渠道。"), fields={"channel": [_("未知的来源渠道。")]})
-    existing = _existing(idempotency_key, data.get("external_id"))
+    attachments = list(attachments)
+    digest = request_digest(channel, data, attachments) if idempotency_key else ""
+    existing = _existing(idempotency_key, data.get("external_id"), digest)
     if existing is not None:
         return existing, False
 
@@ -55,10 +58,10 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
         message = _("收到时间不能晚于现在。")
         raise ApplicationError(message, fields={"received_at": [message]})
 
-    attachments = list(attachments)
     if attachments:
+        # Read and decode before the transaction opens: no row lock or connection waits on Pillow.
         try:
-            validate_uploads(attachments)
+            attachments = prepare_uploads(attachments)
         except ValidationError as exc:
             raise ApplicationError(exc.messages[0], fields={"attachments": exc.messages}) from None
     values = {name: data[name] for name in CLUE_FIELDS if name in data and data[name] is not None}
@@ -66,7 +69,8 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
     if project is not None and not values.get("district"):
         values["district"] = project.district
     clue = Clue(channel=channel, received_at=received_at, created_by=created_by,
-                idempotency_key=idempotency_key or None, consent_at=now if consent else None, **values)
+                idempotency_key=idempotency_key or None, request_digest=digest,
+                consent_at=now if consent else None, **values)
     clue.employer_key = employer_key(clue.employer_name)
     try:
         with transaction.atomic():
@@ -81,17 +85,35 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
                 % {"code": clue.tracking_code}, reason="received")
     except IntegrityError:
         # Two requests with the same key raced; the other one won: hand back its clue.
-        existing = _existing(idempotency_key, data.get("external_id"))
+        existing = _existing(idempotency_key, data.get("external_id"), digest)
         if existing is None:
             raise
         return existing, False
     return clue, True
 
 
-def _existing(idempotency_key, external_id):
+def request_digest(channel, data, attachments):
+    """A fingerprint of one submission: the channel, every field (rows by primary key) and each file's name
+    and size."""
+    parts = [str(channel)]
+    for name in sorted(CLUE_FIELDS):
+        value = data.get(name)
+        parts.append(f"{name}={getattr(value, 'pk', value)!s}")
+    for upload in attachments:
+        size = getattr(upload, "size", None)
+        if size is None:
+            size = len(getattr(upload, "data", b""))
+        parts.append(f"file={getattr(upload, 'name', '')}:{size}")
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _existing(idempotency_key, external_id, digest=""):
     if idempotency_key:
         found = Clue.objects.filter(idempotency_key=idempotency_key).first()
         if found:
+            if found.request_digest and digest and found.request_digest != digest:
+                message = _("这个 Idempotency-Key 已用于内容不同的一次提交;提交新的内容请使用新的键。")
+                raise ApplicationError(message, code="idempotency_key_reused", status_code=422)
             return found
     if external_id:
         return Clue.objects.filter(external_id=external_id).first()

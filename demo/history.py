@@ -338,6 +338,7 @@ class Replay:
             for hour, minute in ((0, 5), (9, 5)):  # after each breach at midnight, and the 9:00 rungs
                 actions.append((dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SHANGHAI), "", "sweep", {}))
             day += dt.timedelta(days=1)
+        actions.append((self.now, "~", "sweep", {}))  # the ladder as far as it has come by now
         # A move that would happen after now has not happened yet: its clue stays where it is today.
         actions = sorted((a for a in actions if a[0] <= self.now), key=lambda a: (a[0], a[1]))
         for moment, key, name, kwargs in actions:

@@ -57,6 +57,8 @@ class ClueStateSerializer(serializers.ModelSerializer):
 class TransferInput(serializers.Serializer):
     unit = serializers.CharField(label=_("承办单位代码"), max_length=32)
     note = serializers.CharField(label=_("转办意见"), max_length=TEXT_LIMITS["note"], required=False, allow_blank=True)
+    version = serializers.IntegerField(label=_("线索版本"), required=False, min_value=0, max_value=2**31 - 1,
+                                       help_text=_("读取线索时的 version;线索此后有变化则返回409"))
 
 
 class ReturnInput(serializers.Serializer):
@@ -152,7 +154,8 @@ class ClueActionViewSet(viewsets.GenericViewSet):
     def transfer(self, request, pk=None):
         clue = self._clue(pk)
         data = self._input(TransferInput)
-        clue = lifecycle.transfer(clue=clue, unit=data["unit"], note=data.get("note", ""), by=request.user)
+        clue = lifecycle.transfer(clue=clue, unit=data["unit"], note=data.get("note", ""), by=request.user,
+                                  version=data.get("version"))
         return self._state(clue)
 
     @_move_schema(None, "认领")

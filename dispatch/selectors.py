@@ -7,6 +7,7 @@ indexes Clue has (status+received_at, unit+status, next_deadline_at).
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -170,9 +171,21 @@ def filter_clues(queryset, filters, *, now=None):
         match = (Q(employer_name__icontains=text) | Q(project_name__icontains=text)
                  | Q(project__name__icontains=text) | Q(complainant_name__icontains=text)
                  | Q(tracking_code__iexact=text.replace(" ", "")) | Q(external_id=text)
-                 | Q(complainant_phone=text))
+                 | _masked_phone_match(text))
         queryset = queryset.filter(match)
     return queryset
+
+
+_PHONE_SEARCH_RE = re.compile(r"^(1\d{2})(?:\d{4}|\*{4})(\d{4})$")
+
+
+def _masked_phone_match(text):
+    """A mobile number typed in full, or as the lists show it (138****8000), matches on the digits a list
+    shows only: a search must not confirm the hidden middle digits without a recorded view."""
+    match = _PHONE_SEARCH_RE.match(text.replace(" ", "").replace("-", ""))
+    if not match:
+        return Q(pk__in=[])
+    return Q(complainant_phone__startswith=match[1], complainant_phone__endswith=match[2])
 
 
 def _day_start(day):

@@ -200,9 +200,14 @@ class Move:
     success: Any  # (clue, cleaned_data) -> message
 
 
+def _seen_version(request):
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 def _transfer(request, clue, data):
     return lifecycle.transfer(clue=clue, unit=data.get("unit") or None, by=request.user,
-                              note=data.get("note", ""))
+                              note=data.get("note", ""), version=_seen_version(request))
 
 
 def _record(request, clue, data):

@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 
 from clues.models import Clue
 from clues.personal_data import ID_NUMBER, PHONE, masked_values, record_views
-from clues.selectors import clue_visible_queryset
+from clues.selectors import can_see_personal_data, clue_visible_queryset
 from units.models import Unit
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -284,8 +284,10 @@ def clue_rows(user, queryset, *, reveal=False):
         chunk = clues[start:start + VISIBILITY_CHUNK]
         revealed = set()
         if reveal:
-            revealed = set(clue_visible_queryset(user, Clue.objects.filter(pk__in=[c.pk for c in chunk]))
-                           .values_list("pk", flat=True))
+            visible = set(clue_visible_queryset(user, Clue.objects.filter(pk__in=[c.pk for c in chunk]))
+                          .values_list("pk", flat=True))
+            # Seeing a clue is not enough: a unit it was transferred away from reads it masked.
+            revealed = {c.pk for c in chunk if c.pk in visible and can_see_personal_data(user, c)}
             record_views(user, [c for c in chunk if c.pk in revealed])
         for clue in chunk:
             personal = ({PHONE: clue.complainant_phone, ID_NUMBER: clue.complainant_id_number}

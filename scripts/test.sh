@@ -36,5 +36,20 @@ echo ">>> ruff check"
 .venv/bin/ruff check .
 echo ">>> import-linter: apps import downward only (the floors in pyproject.toml)"
 .venv/bin/lint-imports --no-cache
+
+# Known vulnerabilities in the pinned runtime requirements. pip-audit needs PyPI's JSON API (or OSV); where it
+# cannot reach it, it says "could not be audited": that is reported plainly and does not stop the suite,
+# while a vulnerability found always does.
+echo ">>> pip-audit requirements.txt"
+audit_rc=0
+audit_out=$(.venv/bin/pip-audit -r requirements.txt --disable-pip --no-deps --progress-spinner off 2>&1) || audit_rc=$?
+if grep -qi "known vulnerabilit" <<<"$audit_out" && ! grep -q "No known vulnerabilities found" <<<"$audit_out"; then
+  echo "$audit_out"; echo ">>> pip-audit: known vulnerabilities in requirements.txt"; exit 1
+elif grep -q "could not be audited" <<<"$audit_out" || [ "$audit_rc" -ne 0 ]; then
+  echo ">>> pip-audit: NOT AUDITED — the advisory database is not reachable from this machine:"
+  grep -m3 -E "could not be audited|Error" <<<"$audit_out" || true
+else
+  echo ">>> pip-audit: no known vulnerabilities"
+fi
 echo ">>> pytest"
 exec .venv/bin/pytest "$@"

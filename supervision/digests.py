@@ -273,7 +273,8 @@ def unclaimed_by_unit(now=None):
                 .values("unit_id", "unit__code", "unit__name", "unit__sort_order")
                 .annotate(n=Count("pk"), oldest=Min("claim_deadline")).order_by())
     missed = dict(EscalationStep.objects.filter(
-        deadline_kind="claim", step=LadderStep.REMINDER, state=EscalationStep.State.TAKEN,
+        deadline_kind="claim", step=LadderStep.REMINDER,
+        state__in=(EscalationStep.State.TAKEN, EscalationStep.State.SUPERSEDED),
         taken_at__gte=now - CLAIM_HISTORY, unit__isnull=False)
         .values_list("unit_id").annotate(n=Count("clue", distinct=True)).values_list("unit_id", "n"))
     rows = {}
@@ -311,6 +312,13 @@ def referrals_needing_attention(limit=100):
     return list(ReferralPackage.objects.exclude(state=ReferralPackage.State.DELIVERED)
                 .select_related("unit", "letter").annotate(order=order)
                 .order_by("order", "created_at")[:limit])
+
+
+def referral_counts():
+    """How many referral packages there are, by state (one aggregate query)."""
+    counts = dict(ReferralPackage.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    states = ReferralPackage.State
+    return {"total": sum(counts.values()), **{state: counts.get(state, 0) for state in states.values}}
 
 
 def outbox_failed_count():

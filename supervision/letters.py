@@ -25,7 +25,6 @@ from core.tasks import queue_after_commit
 from units.workdays import SHANGHAI
 
 from .models import LadderStep, Letter, LetterTemplate
-from .problems import problem_text
 from .reference import TEMPLATES
 
 logger = logging.getLogger(__name__)
@@ -105,12 +104,17 @@ def _rows(items):
     return [(clue, problems[clue.pk]) for clue in ordered]
 
 
+def problem_list(rows):
+    """The letter's 问题清单 as data: one entry per clue, kept on the letter at issue."""
+    return [{"clue": clue.pk, "tracking_code": clue.tracking_code, "employer_name": clue.employer_name,
+             "worker_count": clue.worker_count, "amount_owed": money(clue.amount_owed),
+             "problem": ";".join(problems)} for clue, problems in rows]
+
+
 def template_context(*, kind, unit, rows, moment, number=""):
     return {
         "unit": unit.name,
-        "clues": [{"tracking_code": clue.tracking_code, "employer_name": clue.employer_name,
-                   "worker_count": clue.worker_count, "amount_owed": money(clue.amount_owed),
-                   "problem": ";".join(problems)} for clue, problems in rows],
+        "clues": problem_list(rows),
         "count": len(rows),
         "date": chinese_date(moment),
         "step": str(STEP_FOR_KIND[kind].label),
@@ -161,7 +165,8 @@ def letter_issue(*, kind, unit, items, now, by=None):
         context = template_context(kind=kind, unit=unit, rows=rows, moment=now, number=number)
         title, body = _wording(template, context)
         letter = Letter.objects.create(kind=kind, year=year, sequence=sequence, number=number, unit=unit,
-                                       title=title[:200], body=body, issued_at=now, issued_by=by)
+                                       title=title[:200], body=body, problems=context["clues"], issued_at=now,
+                                       issued_by=by)
         letter.clues.add(*[clue for clue, _problems in rows])
         queue_after_commit(RENDER_TASK, [letter.pk], what=f"rendering of letter {letter.pk}",
                            fallback="the download renders the files")
@@ -202,18 +207,10 @@ def letters_for_unit(unit, limit=None):
 
 
 def letter_rows(letter):
-    """The problem list (问题清单) of a letter: a dict per clue, problems from the ladder steps behind it."""
-    clues = list(letter.clues.select_related("project").order_by("tracking_code"))
-    problems = {}
-    for step in letter.steps.order_by("deadline_kind", "deadline_at"):
-        texts = problems.setdefault(step.clue_id, [])
-        text = problem_text(step.deadline_kind, step.deadline_at)
-        if text not in texts:
-            texts.append(text)
-    return [{"index": index, "tracking_code": clue.tracking_code, "employer_name": clue.employer_name,
-             "worker_count": clue.worker_count, "amount_owed": money(clue.amount_owed),
-             "problem": ";".join(problems.get(clue.pk, [])), "clue": clue}
-            for index, clue in enumerate(clues, start=1)]
+    """The problem list (问题清单) of a letter as it was issued, a dict per clue (with the clue row)."""
+    clues = letter.clues.in_bulk([entry["clue"] for entry in letter.problems])
+    return [{**entry, "index": index, "clue": clues.get(entry["clue"])}
+            for index, entry in enumerate(letter.problems, start=1)]
 
 
 # --- files ------------------------------------------------------------------------------------------------

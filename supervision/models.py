@@ -47,11 +47,13 @@ class EscalationRule(models.Model):
 
 
 class EscalationStep(models.Model):
-    """One step of the ladder for one clue and one deadline; taken once, or cancelled when the clock stops."""
+    """One rung of the ladder for one clock of a clue: pending (the next rung only), taken once, superseded by a
+    higher rung taken at the same time, or cancelled when the clock stops."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("待执行")
         TAKEN = "taken", _("已执行")
+        SUPERSEDED = "superseded", _("已被更高一级督办涵盖")
         CANCELLED = "cancelled", _("已取消")
 
     clue = models.ForeignKey("clues.Clue", on_delete=models.CASCADE, related_name="escalation_steps")
@@ -100,6 +102,9 @@ class Letter(models.Model):
     body = models.TextField(_("正文"))
     pdf = models.FileField(_("PDF"), upload_to="letters/%Y/", blank=True)
     docx = models.FileField(_("DOCX"), upload_to="letters/%Y/", blank=True)
+    # The 问题清单 as it stood at issue: one entry per clue (tracking code, employer, workers, amount, problems),
+    # so the letter reads the same forever, however it was issued.
+    problems = models.JSONField(_("问题清单"), default=list, blank=True)
     issued_at = models.DateTimeField(_("签发时间"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")

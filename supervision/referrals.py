@@ -74,12 +74,7 @@ def _clue_problems(clue, letter_problems, running, now):
 
 def build_payload(*, unit, letter, clues, now):
     """The JSON the platform receives: the letter, the unit and one entry per clue with its problems."""
-    letter_problems = {}
-    for step in letter.steps.all().order_by("deadline_kind", "deadline_at"):
-        texts = letter_problems.setdefault(step.clue_id, [])
-        text = problem_text(step.deadline_kind, step.deadline_at)
-        if text not in texts:
-            texts.append(text)
+    letter_problems = {entry["clue"]: [t for t in entry["problem"].split(";") if t] for entry in letter.problems}
     today = local_date(now)
     calendar = WorkCalendar.for_span(today - dt.timedelta(days=400), today)
     entries = []

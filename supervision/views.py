@@ -73,6 +73,7 @@ def board(request):
         "letter_form": form,
         "letters": digests.latest_letters(kind=chosen["kind"], unit=chosen["unit"]),
         "referrals": digests.referrals_needing_attention(),
+        "referral_counts": digests.referral_counts(),
         "outbox_failed": digests.outbox_failed_count(),
         "outbox_admin_url": reverse("admin:notifications_outboxmessage_changelist") + "?state__exact=failed",
     })
@@ -124,7 +125,7 @@ def letter_detail(request, pk):
     letter = _visible_letter(request, pk)
     rows = letters.letter_rows(letter)
     for row in rows:
-        row["url"] = clue_url(row["clue"])
+        row["url"] = clue_url(row["clue"]) if row["clue"] else ""
     referral = ReferralPackage.objects.filter(letter=letter).first()
     return render(request, "supervision/letters/detail.html", {
         "letter": letter, "rows": rows, "referral": referral, "issuer": letters.issuer(),

@@ -255,6 +255,7 @@ TABLE = {
 
     # --- staff API --------------------------------------------------------------------------------------------
     "api/v1/": Row(API, ("/api/v1/",), get=staff(200)),
+    "api/v1/auth/token/revoke/": Row(API, ("/api/v1/auth/token/revoke/",), post=staff(204)),
     "api/v1/<drf_format_suffix:format>": Row(API, ("/api/v1/.json",), get=staff(200)),
     "api/v1/clues/$": Row(API, ("/api/v1/clues/",), get=staff(200), post=only(400, INTAKE_ADMIN),
                           data={"channel": "hotline_12333"}, shows=("assigned", SEES_ZHUOZI)),
@@ -290,6 +291,13 @@ TABLE = {
     "api/v1/clues/(?P<pk>\\d+)/merge/$": Row(API, ("/api/v1/clues/{assigned}/merge/",),
                                              post=clue_bound(403, intake=200, admin=200),
                                              data={"into": "{original}"}, tied=True),
+    # 统一督办: the unit's own letters for an officer (another unit's letter does not exist for them); the ladder of
+    # a clue the user may see; the board's figures for city staff.
+    "api/v1/letters/$": Row(API, ("/api/v1/letters/",), get=staff(200), shows=("assigned", SEES_ZHUOZI)),
+    "api/v1/letters/(?P<pk>\\d+)/$": Row(API, ("/api/v1/letters/{letter}/",), get=clue_bound(200), tied=True),
+    "api/v1/clues/<int:pk>/escalations/": Row(API, ("/api/v1/clues/{assigned}/escalations/",),
+                                              get=clue_bound(200), tied=True),
+    "api/v1/supervision/board/": Row(API, ("/api/v1/supervision/board/",), get=only(200, CITY)),
     "api/v1/reports/completion/": Row(API, (f"/api/v1/reports/completion/?{PERIOD}",), get=staff(200)),
     "api/v1/reports/clues/": Row(API, (f"/api/v1/reports/clues/?{PERIOD}&metric=collected",
                                        f"/api/v1/reports/clues/?{PERIOD}&metric=assigned&unit={ZHUOZI}"),

@@ -41,6 +41,7 @@ class WorkCalendar:
     """The calendar with the administrator's overrides for a span of dates loaded once."""
 
     overrides: dict = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def for_span(cls, start, end):
@@ -60,6 +61,12 @@ class WorkCalendar:
 
     def add_working_days(self, start, n):
         """The Nth working day after `start` (start itself not counted); n < 0 counts back; n == 0 → start."""
+        key = (start, n)
+        if key not in self._memo:  # a sweep asks the same questions thousands of times
+            self._memo[key] = self._add_working_days(start, n)
+        return self._memo[key]
+
+    def _add_working_days(self, start, n):
         step = dt.timedelta(days=1 if n >= 0 else -1)
         day, remaining = start, abs(n)
         while remaining:

@@ -5,10 +5,12 @@ and REDIS_URL to use PostgreSQL and Redis.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from core.serving import DEFAULT_BIND, base_url_for_bind
@@ -44,7 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "django_celery_beat",
@@ -63,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over REQUEST_MAX_BYTES is refused (413) before anything reads it.
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -70,8 +75,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.NulPathMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: turns a login that django-axes locked out into the Chinese lockout page (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,12 +109,15 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ulanxin
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3 with Django's built-in connection pool (conn_max_age must stay 0 with a pool).
+    # A database that does not answer fails a request within DB_POOL_TIMEOUT seconds (503, Retry-After; see
+    # core.middleware) instead of holding every worker for long.
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": int(os.environ.get("DB_POOL_MIN", "1")),
             "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
-            "timeout": int(os.environ.get("DB_POOL_TIMEOUT", "10")),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "3")),
         },
+        "connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "2")),
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one SQLite file: IMMEDIATE transactions and WAL avoid "database is locked".
@@ -116,6 +129,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out user or address before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -145,8 +160,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Files above 2 MB go to a temporary file, not memory; the fields besides files (a JSON body included) may
+# hold 2.5 MB at most. The whole body is bounded by REQUEST_MAX_BYTES below.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 
 # --- Cache (rate limits, idempotency) --------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -223,8 +240,9 @@ CELERY_RESULT_EXPIRES = None
 # --- REST API --------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: a refused token answers 401 with `WWW-Authenticate: Token`.
+        "accounts.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
@@ -244,17 +262,38 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Content-Security-Policy (django-csp): our own scripts and styles only — no inline script, no inline style
+# attribute, no CDN. The Swagger UI page alone loads its bundle from the CDN (config.urls).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # --- Application settings --------------------------------------------------------------------------------
 SITE_NAME = "乌兰·薪"
 # Where runserver listens under `make run` (HOST:PORT); unless SITE_BASE_URL says otherwise, the printed URLs,
 # the QR codes, SMS and letters use this address (a 0.0.0.0 bind: this machine's local-network address).
 WEB_BIND = os.environ.get("WEB_BIND", DEFAULT_BIND)
 SITE_BASE_URL = (os.environ.get("SITE_BASE_URL") or base_url_for_bind(WEB_BIND)).rstrip("/")
+DATABASE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DATABASE_UNAVAILABLE_RETRY_AFTER", "30"))
 HEALTHZ_BROKER_TIMEOUT = float(os.environ.get("HEALTHZ_BROKER_TIMEOUT", "2"))
 
 # Attachments (clues.attachments): JPEG, PNG or PDF, checked by content.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
-ATTACHMENT_MAX_PIXELS = int(os.environ.get("ATTACHMENT_MAX_PIXELS", "40000000"))
+ATTACHMENT_MAX_PIXELS = int(os.environ.get("ATTACHMENT_MAX_PIXELS", "16000000"))
+# The largest request body read at all (core.middleware.RequestSizeLimitMiddleware answers 413 before
+# reading more): five attachments and the form's text.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(5 * ATTACHMENT_MAX_BYTES + 1024 * 1024)))
 
 # Notifications (notifications.services): the outbox and its SMS gateway.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.backends.ConsoleSmsBackend")
@@ -276,6 +315,21 @@ REFERRAL_MAX_ATTEMPTS = int(os.environ.get("REFERRAL_MAX_ATTEMPTS", "10"))
 # Public endpoints: requests per client address ("20/m", "100/h"; "0" turns the limit off for a load test).
 PUBLIC_RATE_LIMIT = os.environ.get("PUBLIC_RATE_LIMIT", "20/m")
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# Staff login and the API token endpoint (django-axes): after AXES_FAILURE_LIMIT wrong passwords the user,
+# and separately the client address, are locked out for AXES_COOLOFF_MINUTES; an administrator unlocks in
+# 管理后台 → 登录失败锁定. The address is the one the public rate limiter uses (TRUSTED_PROXIES).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # accounts.admin shows the records in Chinese
+AXES_VERBOSE = False
+# API tokens (accounts.tokens): hours a token lives; logout and a change of password or role end it sooner.
+API_TOKEN_TTL_HOURS = float(os.environ.get("API_TOKEN_TTL_HOURS", "8"))
+API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT", "30/m")  # requests to the token endpoint
 
 LOGGING = {
     "version": 1,

@@ -79,3 +79,26 @@ def test_add_staff_refuses_a_weak_password(monkeypatch):
     monkeypatch.setenv("STAFF_PASSWORD", "123")
     with pytest.raises(CommandError, match="密码不符合要求"):
         call_command("add_staff", "someone", role="intake")
+
+
+def test_add_staff_moving_a_person_to_another_role_replaces_the_role(monkeypatch, units):
+    from clues.selectors import clue_visible_queryset
+    from tests.clues.lifecycle_helpers import new_clue, to_assigned
+    from tests.conftest import make_staff
+
+    intake = make_staff(Role.INTAKE, username="city_intake")
+    for _n in range(3):
+        to_assigned(new_clue(), intake, units["150921"])
+    for _n in range(4):
+        to_assigned(new_clue(), intake, units["housing"])
+    new_clue()
+    monkeypatch.setenv("STAFF_PASSWORD", "Zhuozi-Officer-2026")
+    call_command("add_staff", "mover", role="intake")
+    mover = User.objects.get(username="mover")
+    assert clue_visible_queryset(mover).count() == 8
+
+    call_command("add_staff", "mover", role="officer", unit="150921")
+    mover = User.objects.get(username="mover")
+    assert mover.role_codes == {"officer"}
+    assert clue_visible_queryset(mover).count() == 3
+    assert set(clue_visible_queryset(mover).values_list("unit__code", flat=True)) == {"150921"}

@@ -32,7 +32,7 @@ def worker_timeline(worker, progress_url):
     return worker.locator("#timeline").inner_text()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_one_clue_from_the_workers_phone_to_the_workers_rating(live_server, page, browser, playwright):
     base = live_server.url
     make_staff("intake", username="clerk", last_name="李", first_name="受理")

@@ -45,7 +45,7 @@ def test_a_hotline_operator_enters_a_clue_with_the_keyboard(live_server, page):
 
     page.fill("#id_employer_name", "乌兰察布绿源生态建设有限公司")
     page.fill("#id_project_code", "三北")
-    page.wait_for_function("document.querySelectorAll('#project-options option').length > 0")
+    page.locator("#project-options option").first.wait_for(state="attached")  # no eval: the page has a CSP
     assert page.locator("#project-options option").first.get_attribute("value") == "WLCB-2026-0002"
     page.fill("#id_project_code", "WLCB-2026-0002")
     page.fill("#id_worker_count", "8")

@@ -15,7 +15,7 @@ def browser_context_args(browser_context_args, playwright):
     return {**browser_context_args, **playwright.devices["iPhone 13"], "locale": "zh-CN"}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_worker_files_a_clue_from_a_project_code_and_follows_it(live_server, page):
     project = ProjectFactory(name="集宁区老旧小区改造工程(一期)", address="集宁区新华街与解放路交叉口")
     page.goto(f"{live_server.url}/q/{project.public_id}/")

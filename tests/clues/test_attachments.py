@@ -163,7 +163,7 @@ def test_a_decompression_bomb_is_refused_before_decoding():
     with pytest.raises(ValidationError) as exc_info:
         validate_upload(upload("bomb.png", bomb))
 
-    assert messages(exc_info) == ["图片“bomb.png”像素过多(超过4000万像素)"]
+    assert messages(exc_info) == ["图片“bomb.png”像素过多(超过1600万像素)"]
 
 
 def test_a_file_over_10mb_is_refused():

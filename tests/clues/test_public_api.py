@@ -324,7 +324,7 @@ def test_no_lookup_makes_the_api_fail(api, code, phone):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_double_tap_racing_on_two_connections_files_one_clue():
     from django.db import connection
 

@@ -105,7 +105,7 @@ def test_city_qr_code_opens_the_form_without_a_project(client):
 
 
 def test_closed_project_code_opens_the_city_form_with_a_notice(client):
-    project = ProjectFactory(name="已完工的项目", status=Project.Status.CLOSED)
+    project = ProjectFactory(name="已完工的项目", status=Project.Status.COMPLETED)
     html = client.get(f"/q/{project.public_id}/").content.decode()
     assert "已完工,这个二维码已停用" in html
     assert 'name="project_code"' not in html

@@ -1,6 +1,5 @@
 """Where `make run` serves: the bind, the address people are given, and a busy port said plainly."""
 
-import io
 import os
 import socket
 import subprocess
@@ -8,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from core.serving import base_url_for_bind, free_port_after, lan_address, parse_bind, port_in_use
 
@@ -82,17 +80,3 @@ def test_celery_is_configured_not_to_warn():
     assert settings.CELERY_RESULT_EXPIRES is None  # no result-cleanup job for results that are never stored
     worker = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("worker:"))
     assert "-W \"ignore:You're running the worker with superuser privileges\"" in worker
-
-
-@pytest.mark.django_db
-def test_the_welcome_banner_lists_the_worker_pages_and_a_project_qr_link(settings):
-    from tests.factories import ProjectFactory
-
-    settings.SITE_BASE_URL = "http://127.0.0.1:8123"
-    project = ProjectFactory(code="WLCB-2026-0001", name="集宁区老旧小区改造工程(一期)")
-    out = io.StringIO()
-    call_command("welcome", stdout=out)
-    text = out.getvalue()
-    for path in ("/", "/report/", "/track/", f"/q/{project.public_id}/", "/login/", "/admin/"):
-        assert f"http://127.0.0.1:8123{path}" in text
-    assert "集宁区老旧小区改造工程(一期)" in text and "make run HOST=0.0.0.0" in text

@@ -76,6 +76,16 @@ def test_the_ladder_really_issued_letters_for_the_overdue_clues(seeded):
     assert seeded.filter(pk__in=escalated, is_overdue=True).exists()
 
 
+def test_letters_go_to_the_unit_holding_the_clue_with_its_problems(seeded):
+    held_by_one = seeded.annotate(units=Count("assignments__unit", distinct=True)).filter(units=1, is_overdue=True)
+    clue = held_by_one.annotate(n=Count("letters")).filter(n__gt=0).order_by("-n").first()
+    letters = Letter.objects.filter(clues=clue)
+    assert {letter.unit_id for letter in letters} == {clue.unit_id}
+    assert all(letter.problems for letter in letters)
+    escalated = ClueEvent.objects.filter(clue=clue, kind=ClueEvent.Kind.ESCALATED)
+    assert escalated.exists() and all(e.actor_unit_id == clue.unit_id for e in escalated)
+
+
 def test_the_supervisors_board_has_three_months_every_channel_and_the_letters(seeded, client):
     client.force_login(User.objects.get(username="supervisor"))
     with time_machine.travel(NOW, tick=False):
@@ -91,11 +101,12 @@ def test_the_supervisors_board_has_three_months_every_channel_and_the_letters(se
 
 
 def test_make_run_again_leaves_the_history_as_it_is(seeded):
-    counts = (Clue.objects.count(), ClueEvent.objects.count(), Letter.objects.count())
+    counts = (User.objects.count(), Clue.objects.count(), ClueEvent.objects.count(), Letter.objects.count())
     admin = User.objects.get(username="admin")
     assert admin.get_short_name() == "系统管理员" and (admin.last_name, admin.first_name) == ("", "系统管理员")
     with time_machine.travel(NOW + dt.timedelta(days=3), tick=False):
         seed_demo("ulanxin-demo-2026")
-    assert (Clue.objects.count(), ClueEvent.objects.count(), Letter.objects.count()) == counts
+    assert (User.objects.count(), Clue.objects.count(), ClueEvent.objects.count(),
+            Letter.objects.count()) == counts
     officers = User.objects.filter(groups__name="officer").values_list("unit__code", flat=True)
     assert set(officers) == set(Unit.objects.exclude(kind=Unit.Kind.CITY).values_list("code", flat=True))

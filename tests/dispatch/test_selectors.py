@@ -223,3 +223,18 @@ def test_list_rows_cost_a_fixed_number_of_queries(people, django_assert_max_num_
         rows = list(selectors.triage_queue(people["intake"], {}))
         for clue in rows:
             _ = clue.suggested_district, clue.project, list(clue.duplicate_candidates.all())
+
+
+@pytest.mark.django_db
+def test_a_search_by_full_phone_matches_only_the_digits_a_list_shows(intake_user):
+    from clues.models import PersonalDataView
+
+    asked = new_clue(complainant_phone="13800138000")
+    lookalike = new_clue(complainant_phone="13899998000")
+    other = new_clue(complainant_phone="13912345678")
+    base = selectors.clue_rows(intake_user)
+    by_full = set(selectors.filter_clues(base, {"q": "13800138000"}))
+    by_masked = set(selectors.filter_clues(base, {"q": "138****8000"}))
+    assert by_full == by_masked == {asked, lookalike}
+    assert other not in by_full
+    assert not PersonalDataView.objects.exists()

@@ -125,7 +125,7 @@ def test_the_project_list_needs_a_login(client):
 def test_staff_see_every_project_with_its_poster_links(client, intake_user, django_assert_max_num_queries):
     for index in range(30):
         ProjectFactory(code=f"WLCB-2026-{index:04d}")
-    ProjectFactory(code="WLCB-2025-0099", name="已完工的工程", status=Project.Status.CLOSED)
+    ProjectFactory(code="WLCB-2025-0099", name="已完工的工程", status=Project.Status.COMPLETED)
     client.force_login(intake_user)
     with django_assert_max_num_queries(8):
         response = client.get("/projects/")

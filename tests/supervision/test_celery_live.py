@@ -48,7 +48,7 @@ def test_worker_and_beat_escalate_a_due_clue_without_any_direct_call(tmp_path):
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            if EscalationStep.objects.filter(clue=clue, state="taken", step="reminder").exists():
+            if EscalationStep.objects.filter(clue=clue, state="taken").exists():
                 break
             assert all(p.poll() is None for p in procs), (tmp_path / "worker.log").read_text()[-3000:]
             time.sleep(1)
@@ -67,7 +67,9 @@ def test_worker_and_beat_escalate_a_due_clue_without_any_direct_call(tmp_path):
             log.close()
     clue.refresh_from_db()
     assert clue.is_overdue
-    assert clue.events.filter(kind="escalated", data__step="reminder").exists()
+    # A week late, the sweep takes the highest rung due and records the 提醒函 it covers.
+    event = clue.events.filter(kind="escalated", data__deadline="claim").get()
+    assert event.data["step"] in {"supervision", "summons"} and "reminder" in event.data["covers"]
     assert "supervision.tasks.supervision_sweep" in (tmp_path / "worker.log").read_text()
 
 

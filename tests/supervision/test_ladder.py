@@ -59,31 +59,35 @@ def taken(clue, kind):
                 .order_by("due_at").values_list("step", flat=True))
 
 
+def pending(clue, kind):
+    return list(EscalationStep.objects.filter(clue=clue, deadline_kind=kind, state="pending")
+                .values_list("step", "due_at"))
+
+
 def test_claim_ladder_on_real_dates_around_a_holiday_and_a_makeup_saturday(assigned_before_national_day):
     clue = assigned_before_national_day
-    due = dict(EscalationStep.objects.filter(clue=clue, deadline_kind="claim").values_list("step", "due_at"))
-    assert due == {
-        "warn": at(2025, 10, 9, 9),              # the morning of the deadline's day
-        "reminder": at(2025, 10, 10, 0, 0, 0),    # the breach
-        "supervision": at(2025, 10, 11, 9),      # 2nd working day after: Saturday 11 Oct is a 调休 working day
-        "summons": at(2025, 10, 15, 9),          # 5th: 10, 11, 13, 14, 15
-        "referral": at(2025, 10, 22, 9),         # 10th: … 16, 17, 20, 21, 22
-    }
-
+    # Only the next rung of each running clock waits as a row; each rung taken brings the next one.
+    assert pending(clue, "claim") == [("warn", at(2025, 10, 9, 9))]  # the morning of the deadline's day
     sweep_at(at(2025, 10, 9, 8, 59))
     assert taken(clue, "claim") == []
     sweep_at(at(2025, 10, 9, 9, 0))
     assert taken(clue, "claim") == ["warn"]
+    assert pending(clue, "claim") == [("reminder", at(2025, 10, 10, 0, 0, 0))]  # the breach
     clue.refresh_from_db()
     assert not clue.is_overdue
     sweep_at(at(2025, 10, 10, 0, 0, 1))
     assert taken(clue, "claim") == ["warn", "reminder"]
+    # 2nd working day after the deadline's day: Saturday 11 Oct is a 调休 working day
+    assert pending(clue, "claim") == [("supervision", at(2025, 10, 11, 9))]
     clue.refresh_from_db()
     assert clue.is_overdue
     sweep_at(at(2025, 10, 11, 9, 0))
-    assert taken(clue, "claim") == ["warn", "reminder", "supervision"]
+    assert pending(clue, "claim") == [("summons", at(2025, 10, 15, 9))]  # 5th: 10, 11, 13, 14, 15
+    sweep_at(at(2025, 10, 15, 9, 0))
+    assert pending(clue, "claim") == [("referral", at(2025, 10, 22, 9))]  # 10th: … 16, 17, 20, 21, 22
     sweep_at(at(2025, 10, 22, 9, 0))
     assert taken(clue, "claim") == ["warn", "reminder", "supervision", "summons", "referral"]
+    assert pending(clue, "claim") == []
 
     kinds = list(Letter.objects.filter(clues=clue).order_by("issued_at", "pk").values_list("kind", flat=True))
     assert kinds[:1] == ["reminder"] and "referral" in kinds
@@ -121,7 +125,7 @@ def test_a_step_whose_clock_stopped_after_it_was_read_is_not_taken(assigned_befo
         lifecycle.claim(clue=clue, by=officer)
         ladder.sync_dirty()
     # a step left pending by a race (the claim's cancel lost): the sweep itself re-checks the clock
-    EscalationStep.objects.filter(clue=clue, deadline_kind="claim", step="reminder").update(state="pending")
+    EscalationStep.objects.filter(clue=clue, deadline_kind="claim").update(state="pending")
     report = sweep_at(at(2025, 10, 10, 1))
     assert report.cancelled >= 1
     assert taken(clue, "claim") == []
@@ -142,9 +146,12 @@ def test_the_city_is_reminded_when_a_returned_clue_waits_over_24_hours(intake, o
         to_assigned(clue, intake, officer.unit)
         lifecycle.return_to_triage(clue=clue, by=officer, reason="不属于本县")
         ladder.sync_dirty()
+    sweep_at(at(2026, 3, 3, 9, 1))
+    assert taken(clue, "retransfer") == ["warn"]
+    assert OutboxMessage.objects.filter(user=intake, subject__contains="即将退回后未及时重新转办").exists()
     sweep_at(at(2026, 3, 3, 10, 1))
     assert taken(clue, "retransfer") == ["warn", "reminder"]
-    assert OutboxMessage.objects.filter(user=intake, subject__contains="重新转办期限").exists()
+    assert OutboxMessage.objects.filter(user=intake, subject__contains="已退回后未及时重新转办").exists()
 
 
 def test_an_interrupted_sweep_is_rolled_back_and_rerun(assigned_before_national_day, monkeypatch):
@@ -180,7 +187,7 @@ def test_two_sweeps_running_at_once_never_take_a_step_twice():
             to_assigned(clue, intake, officers[index % 3].unit)
         ladder.sync_dirty()
     due = EscalationStep.objects.filter(due_at__lte=at(2025, 10, 12, 12)).count()
-    assert due > 60
+    assert due == 60  # the next rung of the claim and the response clock of each of 30 clues
     barrier = threading.Barrier(2)
     reports = []
 
@@ -221,7 +228,7 @@ def test_supervise_forecast_prints_per_unit_and_changes_nothing(assigned_before_
         call_command("supervise", forecast="2025-10-11", stdout=out)
     text = out.getvalue()
     assert "卓资县" in text and assigned_before_national_day.tracking_code in text
-    assert "提醒函" in text and "督办函" in text and "约谈函" not in text
+    assert "提醒函" in text and "督办函" in text and "约谈函" not in text  # the rungs that would follow, too
     assert EscalationStep.objects.filter(state="pending").count() == pending
     assert not ClueEvent.objects.filter(kind="escalated").exists()
 
@@ -240,6 +247,7 @@ def test_a_warning_that_would_come_after_the_fact_is_not_created():
         clue = new_clue(received_at=at(2025, 9, 1, 10))
         ladder.sync_dirty()
     steps = set(EscalationStep.objects.filter(clue=clue, deadline_kind="response").values_list("step", flat=True))
-    assert "warn" not in steps
-    assert {"reminder", "supervision", "summons"} <= steps
+    assert steps == {"reminder"}  # the next rung, not a warning after the fact
+    with time_machine.travel(at(2025, 10, 20, 10, 1), tick=False):
+        ladder.sweep()
     assert Clue.objects.get(pk=clue.pk).is_overdue

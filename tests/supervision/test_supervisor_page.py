@@ -28,7 +28,8 @@ THURSDAY_10 = at(2026, 3, 5, 10)
 @pytest.fixture
 def city(db):
     """卓资县: A transferred Mon 2 Mar (claim deadline Tue), B Tue 3 Mar (deadline Wed); housing: C on Monday.
-    Nobody claims; the sweep runs on Thursday 5 Mar at 10:00: A and C are at 督办函, B at 提醒函."""
+    Nobody claims; the sweep runs first on Thursday 5 Mar at 10:00: A and C are at 督办函 (their 提醒函 superseded:
+    one letter per clue and clock in one sweep), B at 提醒函."""
     people = {"intake": make_staff("intake", username="sp_intake"),
               "supervisor": make_staff("supervisor", username="sp_sup"),
               "zz": make_staff("officer", "150921", username="sp_zz"),
@@ -136,19 +137,19 @@ def test_unclaimed_past_the_deadline_counts_against_the_unit_even_once_claimed(c
 def test_the_letters_issued_are_listed_with_links_and_filters(client, city):
     page = board(client, city["supervisor"])
     listed = section(page, "letters")
-    assert listed.count("data-letter=") == 4
+    assert listed.count("data-letter=") == 3  # 卓资县: 提醒函 (B) and 督办函 (A); 住建局: 督办函 (C)
     assert "乌薪督〔2026〕" in listed and "/letters/" in listed and "/pdf" in listed and "/docx" in listed
     only_supervision = section(board(client, city["supervisor"], query="?kind=supervision"), "letters")
     assert only_supervision.count("data-letter=") == 2 and "提醒函" not in re.sub(r"<option.*?</option>", "",
                                                                                   only_supervision)
     to_housing = section(board(client, city["supervisor"], query="?unit=housing"), "letters")
-    assert to_housing.count("data-letter=") == 2
+    assert to_housing.count("data-letter=") == 1
 
 
 def test_a_bad_filter_is_explained_and_ignored(client, city):
     listed = section(board(client, city["supervisor"], query="?unit=nowhere&kind=poem"), "letters")
     assert "没有这个单位" in listed and "没有这种函件类别" in listed
-    assert listed.count("data-letter=") == 4
+    assert listed.count("data-letter=") == 3
 
 
 # --- deliveries ---------------------------------------------------------------------------------------------
@@ -163,7 +164,12 @@ def test_referrals_not_delivered_are_listed_with_their_error_and_a_resend_button
     assert letter.number in listed and "发送失败" in listed and "HTTP 503:维护中" in listed
     assert f'action="/supervision/referrals/{package.pk}/resend/"' in listed and "重新发送" in listed
     ReferralPackage.objects.filter(pk=package.pk).update(state="delivered")
-    assert "所有移交包均已送达" in section(board(client, city["supervisor"]), "referrals")
+    assert "已生成的 1 个移交包均已送达" in section(board(client, city["supervisor"]), "referrals")
+
+
+def test_with_no_referral_package_the_board_does_not_say_they_were_delivered(client, city):
+    listed = section(board(client, city["supervisor"]), "referrals")
+    assert "尚未生成移交包" in listed and "送达" not in listed.split("</thead>")[1]
 
 
 def test_failed_notifications_are_counted_with_a_link_to_the_admin(client, city, admin_user_role):

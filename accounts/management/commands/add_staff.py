@@ -2,7 +2,6 @@
 
 import os
 
-from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -10,6 +9,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.services import staff_set_role
 from units.models import Unit
 
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             user.is_staff = role == Role.ADMIN
             user.set_password(password)
             user.save()
-            user.groups.add(Group.objects.get(name=role))
+            staff_set_role(user, role)
         verb = "已创建" if created else "已更新"
         self.stdout.write(self.style.SUCCESS(
             f"{verb}账号 {username}:角色 {Role(role).label},单位 {unit_obj.name if unit_obj else '无'}。"))

@@ -34,7 +34,8 @@ class Command(BaseCommand):
     def handle(self, *args, no_qr=False, **options):
         base = settings.SITE_BASE_URL
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
-        project = Project.objects.filter(status=Project.Status.ACTIVE).order_by("code").first()
+        project = (Project.objects.exclude(status__in=[Project.Status.COMPLETED, Project.Status.WAGES_SETTLED])
+                   .order_by("code").first())
         lines = [
             "",
             self.style.SUCCESS(f"乌兰·薪 演示已就绪:{base}/"),

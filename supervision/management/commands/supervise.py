@@ -4,9 +4,10 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clues.models import DEADLINE_KINDS
-from supervision.ladder import forecast, sweep
+from supervision.ladder import forecast, sweep, unsynced_count
 from supervision.models import LadderStep
 
 
@@ -21,7 +22,10 @@ class Command(BaseCommand):
             return self._forecast(forecast)
         report = sweep()
         self.stdout.write(self.style.SUCCESS(
-            f"督办扫描完成:执行 {report.taken} 步,取消 {report.cancelled} 步,{report.batches} 批。"))
+            _("督办扫描完成:同步 %(synced)d 条线索,执行 %(taken)d 步(补发涵盖 %(superseded)d 步),取消 %(cancelled)d 步,"
+              "%(batches)d 批。") % {"synced": report.synced, "taken": report.taken,
+                                    "superseded": report.superseded, "cancelled": report.cancelled,
+                                    "batches": report.batches}))
         labels = dict(LadderStep.choices)
         for step, count in sorted(report.by_step.items()):
             self.stdout.write(f"  {labels[step]}:{count}")
@@ -39,6 +43,9 @@ class Command(BaseCommand):
         steps, deadlines = dict(LadderStep.choices), dict(DEADLINE_KINDS)
         total = sum(len(rows) for rows in per_unit.values())
         self.stdout.write(f"截至 {until:%Y-%m-%d} 将到期的督办步骤:共 {total} 步(仅预测,未做任何修改)")
+        unsynced = unsynced_count()
+        if unsynced:
+            self.stdout.write(_("另有 %(n)d 条线索的期限刚有变动,下一次扫描同步后才列入预测。") % {"n": unsynced})
         for unit, rows in per_unit.items():
             self.stdout.write(f"\n{unit}({len(rows)} 步)")
             for row in rows:

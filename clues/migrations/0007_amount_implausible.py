@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clues', '0005_corrected_event'),
+        ('clues', '0006_clue_request_digest'),
     ]
 
     operations = [
