@@ -52,4 +52,6 @@ else
   echo ">>> pip-audit: no known vulnerabilities"
 fi
 echo ">>> pytest"
+# Both cores by default (pytest-xdist); `make test ARGS="..."` replaces this.
+if [ "$#" -eq 0 ]; then set -- -n 2; fi
 exec .venv/bin/pytest "$@"

@@ -63,7 +63,13 @@ def active_rules():
 
 def rungs_for(kind, rules):
     """The rules that apply to clock `kind`, lowest rung first."""
-    return [rule for rule in rules if kind in rule.kinds]
+    return [rule for rule in rules if kind in _kinds(rule)]
+
+
+def _kinds(rule):
+    if not hasattr(rule, "_kinds"):
+        rule._kinds = rule.kinds  # parsed once per rule object (a sweep asks for every step)
+    return rule._kinds
 
 
 def step_due_at(offset, deadline_at, calendar):
@@ -266,7 +272,15 @@ def _take_batch(steps, now, report, rules):
                                            deadline_at=step.deadline_at, step=rule.step, due_at=due, unit=unit))
     for step in dead:
         step.state = State.CANCELLED
-    EscalationStep.objects.bulk_update(steps, ["unit", "state", "taken_at"])
+    # A few set-based updates (one per state and unit) rather than one CASE per row and field.
+    groups = defaultdict(list)
+    for step in steps:
+        groups[(step.state, step.unit_id if step.state != State.CANCELLED else None)].append(step.pk)
+    for (state, unit_id), pks in groups.items():
+        if state == State.CANCELLED:
+            EscalationStep.objects.filter(pk__in=pks).update(state=state)
+        else:
+            EscalationStep.objects.filter(pk__in=pks).update(state=state, unit_id=unit_id, taken_at=now)
     _make_room(new_rows)  # a rung cancelled earlier (its clock stopped, then ran again) is replaced
     EscalationStep.objects.bulk_create(new_rows)
     report.taken += len(plans)
