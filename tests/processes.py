@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -104,19 +105,42 @@ class RedisServer:
 
 class Service:
     """A child process of the test — a gunicorn server, a Celery worker or beat — with its output in a log file
-    under `workdir`. Use it as a context manager (or call stop() in a finally): it never outlives the test."""
+    under `workdir`. Use it as a context manager (or call stop() in a finally): it never outlives the test.
 
-    def __init__(self, name, args, workdir, env):
-        self.name, self.args, self.env = name, args, env
+    With `restart=True` it is started again whenever it exits on its own, as the compose file's
+    `restart: unless-stopped` does in production (`restarts` counts how often)."""
+
+    def __init__(self, name, args, workdir, env, *, restart=False):
+        self.name, self.args, self.env, self.restart = name, args, env, restart
         self.logfile = Path(workdir) / f"{name}.log"
         self.process = None
+        self.restarts = 0
         self._log = None
+        self._stopping = threading.Event()
+        self._watch = None
 
     def start(self):
-        self._log = open(self.logfile, "a")  # noqa: SIM115 - closed in stop()
+        self._stopping.clear()
+        self._spawn()
+        if self.restart and self._watch is None:
+            self._watch = threading.Thread(target=self._supervise, name=f"restart {self.name}", daemon=True)
+            self._watch.start()
+        return self
+
+    def _spawn(self):
+        if self._log is None:
+            self._log = open(self.logfile, "a")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=self._log,
                                         stderr=subprocess.STDOUT)
-        return self
+
+    def _supervise(self):
+        while not self._stopping.wait(0.2):
+            code = self.process.poll()
+            if code is not None:
+                self.restarts += 1
+                self._log.write(f"\n--- {self.name} exited with {code}; started again (restart policy) ---\n")
+                self._log.flush()
+                self._spawn()
 
     @property
     def pid(self):
@@ -139,6 +163,10 @@ class Service:
             self.process.wait(timeout=10)
 
     def stop(self, timeout=20):
+        self._stopping.set()
+        if self._watch is not None:
+            self._watch.join(timeout=10)
+            self._watch = None
         if self.alive():
             self.process.terminate()
             try:
@@ -192,16 +220,17 @@ class WebServer(Service):
         return True
 
 
-def celery(name, command, workdir, **env):
+def celery(name, command, workdir, *, restart=False, **env):
     """`celery -A config <command…>` as a Service (not started), on the test database."""
-    return Service(name, [sys.executable, "-m", "celery", "-A", "config", *command], workdir, child_env(**env))
+    return Service(name, [sys.executable, "-m", "celery", "-A", "config", *command], workdir, child_env(**env),
+                   restart=restart)
 
 
-def celery_worker(workdir, *, name="worker", concurrency=2, **env):
-    """A Celery worker with the production pool (threads), so the task runs in the process a kill ends."""
+def celery_worker(workdir, *, name="worker", concurrency=2, restart=False, **env):
+    """A Celery worker with the thread pool (as `make run`), so a task runs in the process a kill ends."""
     node = f"{name}-{secrets.token_hex(4)}@localhost"
     return celery(name, ["worker", "-l", "info", "--pool=threads", "--concurrency", str(concurrency), "-n",
-                         node, "--without-gossip", "--without-mingle"], workdir, **env)
+                         node, "--without-gossip", "--without-mingle"], workdir, restart=restart, **env)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
