@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.api import ApplicationError
 
 from . import lifecycle
-from .attachments import prepare_uploads, store_attachment
+from .attachments import discard_stored, prepare_uploads, store_attachment
 from .models import Channel, Clue, ClueEvent
 from .notify import sms_to_complainant
 from .triage import apply_triage, employer_key, retriage
@@ -72,23 +72,30 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
                 idempotency_key=idempotency_key or None, request_digest=digest,
                 consent_at=now if consent else None, **values)
     clue.employer_key = employer_key(clue.employer_name)
+    stored = []  # files written inside the transaction: removed again unless it commits
     try:
         with transaction.atomic():
             clue.tracking_code = _unique_tracking_code()
             apply_triage(clue)  # saves the clue and its duplicate candidates
             for upload in attachments:
-                store_attachment(clue, upload)
+                stored.append(store_attachment(clue, upload))
             lifecycle.record_received(clue, actor=created_by)
             sms_to_complainant(
                 clue,
                 _("【乌兰·薪】您反映的欠薪线索已受理,查询码 %(code)s。请凭查询码和手机号查看办理进度。")
                 % {"code": clue.tracking_code}, reason="received")
     except IntegrityError:
+        discard_stored(stored)
         # Two requests with the same key raced; the other one won: hand back its clue.
         existing = _existing(idempotency_key, data.get("external_id"), digest)
         if existing is None:
             raise
         return existing, False
+    except BaseException:
+        # The database dropped the connection, the request was cut short …: the rows are rolled back, and
+        # so are the files.
+        discard_stored(stored)
+        raise
     return clue, True
 
 

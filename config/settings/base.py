@@ -207,7 +207,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "outbox-delivery": {
         "task": "notifications.tasks.deliver_outbox",
-        "schedule": 60,
+        "schedule": float(os.environ.get("OUTBOX_DELIVERY_SECONDS", "60")),
     },
     "supervision-sweep": {
         "task": "supervision.tasks.supervision_sweep",
@@ -304,6 +304,10 @@ SMS_SIGN = os.environ.get("SMS_SIGN", "乌兰·薪")
 NOTIFY_EMAIL = env_bool("NOTIFY_EMAIL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@ulanxin.localhost")
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+
+# The supervision sweep takes the due ladder steps in transactions of about this many steps (a unit's steps
+# due at once always stay in one, so it gets one letter per rung).
+SUPERVISION_SWEEP_BATCH = int(os.environ.get("SUPERVISION_SWEEP_BATCH", "2000"))
 
 # Supervision letters and the referral to the Party committee supervision platform (dispatch.referrals).
 LETTER_ISSUER = os.environ.get("LETTER_ISSUER", "乌兰察布市人力资源和社会保障局")
