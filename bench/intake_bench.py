@@ -81,7 +81,7 @@ SELECT 'F' || lpad(g::text, 9, '0'), 'web', CASE WHEN g %% 5 = 0 THEN 'received'
     now() - (g %% 1000) * interval '1 day' - (g %% 86400) * interval '1 second', now(),
     '用人单位' || (g %% 20000), '用人单位' || (g %% 20000), '',
     CASE WHEN g %% 2 = 0 THEN '项目' || (g %% 30000) ELSE '' END, '', '王勇',
-    '138' || lpad((g * 7919 %% 100000000)::text, 8, '0'), '', 1 + g %% 40, (g %% 900000)::numeric, '', 'blue',
+    '138' || lpad((g::bigint * 7919 %% 100000000)::text, 8, '0'), '', 1 + g %% 40, (g %% 900000)::numeric, '', 'blue',
     '[]'::jsonb, false, false, CASE WHEN g %% 5 = 0 THEN '' ELSE 'paid_in_full' END, '', '', 1,
     CASE WHEN g %% 5 = 0 THEN NULL
          ELSE (ARRAY(SELECT id FROM dispatch_unit WHERE kind <> 'city' ORDER BY id))[1 + g %% 29] END,
