@@ -7,10 +7,12 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
 from django.utils.translation import gettext as _
 
+from units import reference_cache
 from units.models import Unit
+from units.selectors import active_units
 
 from .models import Clue, DuplicateCandidate, RiskColor, Status, TriageSettings
 from .selectors import visible_duplicate_candidates
@@ -65,11 +67,12 @@ def _district_names(unit):
 
 
 class UnitDirectory:
-    """Active districts and departments, by code and by pk (one query); what the suggestions look units up in."""
+    """Active districts and departments, by code and by pk, from the reference snapshot (no query while no unit
+    changed); what the suggestions look units up in."""
 
-    def __init__(self):
-        kinds = [Unit.Kind.DISTRICT, Unit.Kind.DEPARTMENT]
-        self.by_code = {unit.code: unit for unit in Unit.objects.filter(kind__in=kinds, is_active=True)}
+    def __init__(self, snapshot=None):
+        units = active_units(Unit.Kind.DISTRICT, Unit.Kind.DEPARTMENT, snapshot=snapshot)
+        self.by_code = {unit.code: unit for unit in units}
         self.by_pk = {unit.pk: unit for unit in self.by_code.values()}
 
     def of_kind(self, kind, pk):
@@ -184,19 +187,10 @@ def risk_assessment(clue, rules):
 MAX_MATCHES = 20
 
 
-def _same_complainant(clue):
-    query = Q(pk__in=[])
-    if clue.complainant_phone:
-        query |= Q(complainant_phone=clue.complainant_phone)
-    if clue.complainant_id_number:
-        query |= Q(complainant_id_number=clue.complainant_id_number)
-    return query
-
-
 def _same_employer(clue):
     # Credit codes decide when both clues have one; otherwise the normalised names must agree.
     if not clue.employer_key and not clue.employer_credit_code:
-        return Q(pk__in=[])
+        return None
     if clue.employer_credit_code:
         query = Q(employer_credit_code=clue.employer_credit_code)
         if clue.employer_key:
@@ -205,14 +199,26 @@ def _same_employer(clue):
     return Q(employer_key=clue.employer_key)
 
 
-def _same_project(clue):
-    query = Q(pk__in=[])
+def _person_keys(clue):
+    """One condition per way of being the same complainant, each an equality on an indexed column."""
+    keys = []
+    if clue.complainant_phone:
+        keys.append(Q(complainant_phone=clue.complainant_phone))
+    if clue.complainant_id_number:
+        keys.append(Q(complainant_id_number=clue.complainant_id_number))
+    return keys
+
+
+def _project_keys(clue):
+    """One condition per way of being the same project: the registered project, or a name either clue's own
+    project name or its registered project's name agrees with."""
+    keys = []
     if clue.project_id:
-        query |= Q(project_id=clue.project_id)
-    names = _project_names(clue)
-    if names:
-        query |= Q(project_name__in=names) | Q(project__name__in=names)
-    return query
+        keys.append(Q(project_id=clue.project_id))
+    for name in sorted(_project_names(clue)):
+        keys.append(Q(project_name=name))
+        keys.append(Q(project__name=name))
+    return keys
 
 
 def _matches_person(clue, other):
@@ -233,26 +239,56 @@ def _project_names(clue):
     return names - {""}
 
 
-def _matches_project(clue, other):
-    if clue.project_id and clue.project_id == other.project_id:
+def _match_project_names(match):
+    return {(match.project_name or "").strip(), (match.registered_project_name or "").strip()} - {""}
+
+
+def _matches_project(clue, match):
+    if clue.project_id and clue.project_id == match.project_id:
         return True
-    return bool(_project_names(clue) & _project_names(other))
+    return bool(_project_names(clue) & _match_project_names(match))
+
+
+def _arms(clue, rules):
+    """The look-ups as separate arms, each driven by an equality on an indexed column and ordered like its
+    index, so each reads only the rows of that complainant or that project, whatever the table size and
+    whatever the planner's statistics; each arm keeps its own newest MAX_MATCHES."""
+    others = Clue.objects.filter(merged_into__isnull=True)
+    if clue.pk:
+        others = others.exclude(pk=clue.pk)
+    others = others.annotate(registered_project_name=F("project__name"))
+    arms = []
+    employer = _same_employer(clue)
+    if employer is not None:
+        open_ = others.exclude(status=Status.CLOSED).filter(employer)
+        window = datetime.timedelta(days=rules.duplicate_window_days)
+        in_window = Q(received_at__gte=clue.received_at - window, received_at__lte=clue.received_at + window)
+        conditions = [key for key in _person_keys(clue)] + [key & in_window for key in _project_keys(clue)]
+        arms += [open_.filter(condition).annotate(match_kind=Value(DuplicateCandidate.Kind.DUPLICATE))
+                 .order_by("-received_at", "-pk")[:MAX_MATCHES] for condition in conditions]
+    since = clue.received_at - datetime.timedelta(days=rules.repeat_window_days)
+    closed = others.filter(status=Status.CLOSED, closed_at__gte=since)
+    arms += [closed.filter(key).annotate(match_kind=Value(DuplicateCandidate.Kind.REPEAT))
+             .order_by("-closed_at", "-pk")[:MAX_MATCHES] for key in _person_keys(clue)]
+    return arms
 
 
 def find_matches(clue, rules):
-    """[(match, kind, reason)] for a clue, saved or not.
+    """[(match, kind, reason)] for a clue, saved or not: at most MAX_MATCHES of each kind, newest first.
 
-    Two queries whatever the data size, at most MAX_MATCHES of each kind, newest first.
+    One query whatever the data size (the arms of `_arms` in one UNION ALL), none without a complainant key.
     """
-    person, employer, project = _same_complainant(clue), _same_employer(clue), _same_project(clue)
-    window = datetime.timedelta(days=rules.duplicate_window_days)
-    in_window = Q(received_at__gte=clue.received_at - window, received_at__lte=clue.received_at + window)
-    others = Clue.objects.exclude(pk=clue.pk) if clue.pk else Clue.objects.all()
+    arms = _arms(clue, rules)
+    if not arms:
+        return []
+    rows = arms[0].union(*arms[1:], all=True) if len(arms) > 1 else arms[0]
+    duplicates, repeats = {}, {}
+    for match in rows:
+        (duplicates if match.match_kind == DuplicateCandidate.Kind.DUPLICATE else repeats)[match.pk] = match
+    duplicates = sorted(duplicates.values(), key=lambda m: (m.received_at, m.pk), reverse=True)[:MAX_MATCHES]
+    repeats = sorted(repeats.values(), key=lambda m: (m.closed_at, m.pk), reverse=True)[:MAX_MATCHES]
 
-    duplicates = (
-        others.filter(merged_into__isnull=True).exclude(status=Status.CLOSED)
-        .filter((person & employer) | (project & employer & in_window))
-        .select_related("project").order_by("-received_at", "-pk")[:MAX_MATCHES])
+    window = datetime.timedelta(days=rules.duplicate_window_days)
     results = []
     for match in duplicates:
         reasons = []
@@ -262,10 +298,6 @@ def find_matches(clue, rules):
                 and abs(match.received_at - clue.received_at) <= window):
             reasons.append(_("同一项目、同一用人单位,%(days)s日内") % {"days": rules.duplicate_window_days})
         results.append((match, DuplicateCandidate.Kind.DUPLICATE, ";".join(reasons)))
-
-    since = clue.received_at - datetime.timedelta(days=rules.repeat_window_days)
-    repeats = (others.filter(person, status=Status.CLOSED, merged_into__isnull=True, closed_at__gte=since)
-               .order_by("-closed_at", "-pk")[:MAX_MATCHES])
     for match in repeats:
         results.append((match, DuplicateCandidate.Kind.REPEAT,
                         _("同一反映人%(days)s日内有已办结线索") % {"days": rules.repeat_window_days}))
@@ -275,10 +307,22 @@ def find_matches(clue, rules):
 # --- Entry points ------------------------------------------------------------------------------------------
 
 
-def _compute(clue):
-    """Set the triage fields on `clue` (not saved); return the matches to record."""
-    rules = TriageSettings.current()
-    units = UnitDirectory()
+def triage_rules(snapshot=None):
+    """The thresholds and keywords (TriageSettings), read once per process and again after any change."""
+    snapshot = snapshot or reference_cache.snapshot()
+    return snapshot.get("triage_settings", TriageSettings.current)
+
+
+def unit_directory(snapshot=None):
+    snapshot = snapshot or reference_cache.snapshot()
+    return snapshot.get("triage_units", lambda: UnitDirectory(snapshot))
+
+
+def assess(clue, snapshot=None):
+    """Set the triage fields on `clue` (not saved); return the matches to record (`record_matches`)."""
+    snapshot = snapshot or reference_cache.snapshot()
+    rules = triage_rules(snapshot)
+    units = unit_directory(snapshot)
     clue.suggested_district = suggest_district(clue, units)[0]
     clue.suggested_department = suggest_department(clue, units)[0]
     clue.risk_color, reasons = risk_assessment(clue, rules)
@@ -288,7 +332,10 @@ def _compute(clue):
     return matches
 
 
-def _record(clue, matches):
+def record_matches(clue, matches):
+    """Write the possible duplicates `assess` found for a saved clue (no query when there are none)."""
+    if not matches:
+        return
     DuplicateCandidate.objects.bulk_create(
         [DuplicateCandidate(clue=clue, match=match, kind=kind, reason=str(reason)[:200])
          for match, kind, reason in matches])
@@ -301,9 +348,9 @@ TRIAGE_FIELDS = ["suggested_district", "suggested_department", "risk_color", "ri
 def apply_triage(clue):
     """三步分离 for a new clue (tracking_code and employer_key set, not yet saved): compute, save, record
     the possible duplicates. Called by clue_create inside its transaction."""
-    matches = _compute(clue)
+    matches = assess(clue)
     clue.save()
-    _record(clue, matches)
+    record_matches(clue, matches)
     return clue
 
 
@@ -313,10 +360,10 @@ def retriage(clue):
     duplicate candidates. Writes only the triage fields and employer_key, never status or deadlines."""
 
     clue.employer_key = employer_key(clue.employer_name)
-    matches = _compute(clue)
+    matches = assess(clue)
     clue.save(update_fields=[*TRIAGE_FIELDS, "employer_key"])
     DuplicateCandidate.objects.filter(clue=clue).delete()
-    _record(clue, matches)
+    record_matches(clue, matches)
     return clue
 
 
@@ -324,7 +371,7 @@ def triage_explain(clue, user=None):
     """What the triage found, ready for a page or the API; with `user`, only the possible duplicates that
     user may see."""
 
-    units = UnitDirectory()
+    units = unit_directory()
     suggested = []
     for unit, (found, why) in ((clue.suggested_district, suggest_district(clue, units)),
                                (clue.suggested_department, suggest_department(clue, units))):
