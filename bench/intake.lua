@@ -1,6 +1,7 @@
 -- wrk script of the intake benchmark: POST the same JSON body with a unique mobile number per request,
 -- count the answers by status and write the id of every 201 to a file per thread.
--- Arguments: path, body file, phone prefix (3 digits), pattern of the id in a 201's body, output file stem.
+-- Arguments: path, body file, phone prefix ("1" and the round's 3-digit tag), pattern of the id in a 201's body,
+-- output file stem.
 local threads = {}
 
 function setup(thread)
@@ -21,8 +22,8 @@ end
 
 function request()
   counter = counter + 1
-  -- 1 + 2 digits of the run + 1 of the thread + 7 of the counter: 11 digits, unique across a whole bench.
-  local phone = string.format("%s%d%07d", prefix, tid % 10, counter)
+  -- 1, the round's tag (3 digits), the thread (1), the counter (6): 11 digits, unique across rounds and runs.
+  local phone = string.format("%s%d%06d", prefix, tid % 10, counter)
   local body = string.gsub(template, "PHONE", phone)
   return wrk.format("POST", path, headers, body)
 end

@@ -4,17 +4,17 @@ Suggestions only: staff confirm or override them; nothing here routes or closes 
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from units import reference_cache
 from units.models import Unit
 from units.selectors import active_units
 
-from .models import Clue, DuplicateCandidate, RiskColor, Status, TriageSettings
+from .models import DuplicateCandidate, RiskColor, Status, TriageSettings
 from .selectors import visible_duplicate_candidates
 
 # --- 属地分离: district and sector ------------------------------------------------------------------------
@@ -187,37 +187,68 @@ def risk_assessment(clue, rules):
 MAX_MATCHES = 20
 
 
+# The look-ups are one hand-written statement: it runs at every intake, and the ORM's compiler cost more than
+# PostgreSQL's work. Each arm is an equality on an indexed key and is ordered like its partial index (see
+# Clue.Meta.indexes), so it reads only that complainant's or that project's rows, with or without planner
+# statistics; each keeps its own newest MAX_MATCHES and Python merges them. The open/closed conditions are
+# written as the partial indexes' predicates are, so PostgreSQL can prove the index applies.
+_ARM = """(SELECT c.id, c.received_at, c.closed_at, c.complainant_phone, c.complainant_id_number, c.employer_key,
+        c.employer_credit_code, c.project_id, c.project_name, p.name, %s
+    FROM clues_clue c LEFT OUTER JOIN projects_project p ON p.id = c.project_id
+    WHERE c.merged_into_id IS NULL AND {state} AND {key}{extra}
+    ORDER BY {order} DESC, c.id DESC LIMIT %s)"""
+_OPEN = f"NOT (c.status = '{Status.CLOSED}')"
+_CLOSED = f"c.status = '{Status.CLOSED}'"
+
+
+@dataclass(frozen=True)
+class Match:
+    """A clue a look-up found: what the reasons compare, nothing more."""
+
+    pk: int
+    received_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    complainant_phone: str
+    complainant_id_number: str
+    employer_key: str
+    employer_credit_code: str
+    project_id: int | None
+    project_name: str
+    registered_project_name: str | None
+    kind: str
+
+
 def _same_employer(clue):
-    # Credit codes decide when both clues have one; otherwise the normalised names must agree.
-    if not clue.employer_key and not clue.employer_credit_code:
-        return None
+    """(SQL, params): credit codes decide when both clues have one; otherwise the normalised names agree."""
     if clue.employer_credit_code:
-        query = Q(employer_credit_code=clue.employer_credit_code)
         if clue.employer_key:
-            query |= Q(employer_credit_code="", employer_key=clue.employer_key)
-        return query
-    return Q(employer_key=clue.employer_key)
+            return ("(c.employer_credit_code = %s OR (c.employer_credit_code = '' AND c.employer_key = %s))",
+                    [clue.employer_credit_code, clue.employer_key])
+        return "c.employer_credit_code = %s", [clue.employer_credit_code]
+    if clue.employer_key:
+        return "c.employer_key = %s", [clue.employer_key]
+    return None
 
 
 def _person_keys(clue):
-    """One condition per way of being the same complainant, each an equality on an indexed column."""
+    """(column, value) per way of being the same complainant."""
     keys = []
     if clue.complainant_phone:
-        keys.append(Q(complainant_phone=clue.complainant_phone))
+        keys.append(("complainant_phone", clue.complainant_phone))
     if clue.complainant_id_number:
-        keys.append(Q(complainant_id_number=clue.complainant_id_number))
+        keys.append(("complainant_id_number", clue.complainant_id_number))
     return keys
 
 
 def _project_keys(clue):
-    """One condition per way of being the same project: the registered project, or a name either clue's own
-    project name or its registered project's name agrees with."""
+    """(SQL, params) per way of being the same project: the registered project, or a name that either clue's
+    own project name or its registered project's name agrees with."""
     keys = []
     if clue.project_id:
-        keys.append(Q(project_id=clue.project_id))
+        keys.append(("c.project_id = %s", [clue.project_id]))
     for name in sorted(_project_names(clue)):
-        keys.append(Q(project_name=name))
-        keys.append(Q(project__name=name))
+        keys.append(("c.project_name = %s", [name]))
+        keys.append(("p.name = %s", [name]))
     return keys
 
 
@@ -249,44 +280,54 @@ def _matches_project(clue, match):
     return bool(_project_names(clue) & _match_project_names(match))
 
 
-def _arms(clue, rules):
-    """The look-ups as separate arms, each driven by an equality on an indexed column and ordered like its
-    index, so each reads only the rows of that complainant or that project, whatever the table size and
-    whatever the planner's statistics; each arm keeps its own newest MAX_MATCHES."""
-    others = Clue.objects.filter(merged_into__isnull=True)
-    if clue.pk:
-        others = others.exclude(pk=clue.pk)
-    others = others.annotate(registered_project_name=F("project__name"))
-    arms = []
+def _lookup_sql(clue, rules):
+    """(SQL, params) of the look-ups for `clue`, or None when it has nothing to look up by."""
+    arms, params = [], []
+    others = " AND c.id <> %s" if clue.pk else ""
+    others_params = [clue.pk] if clue.pk else []
+
+    def arm(state, key, key_params, extra, extra_params, order, kind):
+        arms.append(_ARM.format(state=state, key=key, extra=extra + others, order=order))
+        params.extend([kind, *key_params, *extra_params, *others_params, MAX_MATCHES])
+
     employer = _same_employer(clue)
     if employer is not None:
-        open_ = others.exclude(status=Status.CLOSED).filter(employer)
         window = datetime.timedelta(days=rules.duplicate_window_days)
-        in_window = Q(received_at__gte=clue.received_at - window, received_at__lte=clue.received_at + window)
-        conditions = [key for key in _person_keys(clue)] + [key & in_window for key in _project_keys(clue)]
-        arms += [open_.filter(condition).annotate(match_kind=Value(DuplicateCandidate.Kind.DUPLICATE))
-                 .order_by("-received_at", "-pk")[:MAX_MATCHES] for condition in conditions]
+        employer_sql, employer_params = employer
+        for column, value in _person_keys(clue):
+            arm(_OPEN, f"c.{column} = %s", [value], f" AND {employer_sql}", employer_params, "c.received_at",
+                DuplicateCandidate.Kind.DUPLICATE)
+        for key_sql, key_params in _project_keys(clue):
+            arm(_OPEN, key_sql, key_params, f" AND {employer_sql} AND c.received_at >= %s AND c.received_at <= %s",
+                [*employer_params, clue.received_at - window, clue.received_at + window], "c.received_at",
+                DuplicateCandidate.Kind.DUPLICATE)
     since = clue.received_at - datetime.timedelta(days=rules.repeat_window_days)
-    closed = others.filter(status=Status.CLOSED, closed_at__gte=since)
-    arms += [closed.filter(key).annotate(match_kind=Value(DuplicateCandidate.Kind.REPEAT))
-             .order_by("-closed_at", "-pk")[:MAX_MATCHES] for key in _person_keys(clue)]
-    return arms
+    for column, value in _person_keys(clue):
+        arm(_CLOSED, f"c.{column} = %s", [value], " AND c.closed_at >= %s", [since], "c.closed_at",
+            DuplicateCandidate.Kind.REPEAT)
+    if not arms:
+        return None
+    return " UNION ALL ".join(arms), params
 
 
 def find_matches(clue, rules):
     """[(match, kind, reason)] for a clue, saved or not: at most MAX_MATCHES of each kind, newest first.
 
-    One query whatever the data size (the arms of `_arms` in one UNION ALL), none without a complainant key.
+    One query whatever the data size, none when the clue has no complainant key.
     """
-    arms = _arms(clue, rules)
-    if not arms:
+    lookup = _lookup_sql(clue, rules)
+    if lookup is None:
         return []
-    rows = arms[0].union(*arms[1:], all=True) if len(arms) > 1 else arms[0]
-    duplicates, repeats = {}, {}
-    for match in rows:
-        (duplicates if match.match_kind == DuplicateCandidate.Kind.DUPLICATE else repeats)[match.pk] = match
-    duplicates = sorted(duplicates.values(), key=lambda m: (m.received_at, m.pk), reverse=True)[:MAX_MATCHES]
-    repeats = sorted(repeats.values(), key=lambda m: (m.closed_at, m.pk), reverse=True)[:MAX_MATCHES]
+    with connection.cursor() as cursor:
+        cursor.execute(*lookup)
+        rows = cursor.fetchall()
+    found = {}
+    for row in rows:
+        found.setdefault(row[0], Match(*row))
+    duplicates = sorted((m for m in found.values() if m.kind == DuplicateCandidate.Kind.DUPLICATE),
+                        key=lambda m: (m.received_at, m.pk), reverse=True)[:MAX_MATCHES]
+    repeats = sorted((m for m in found.values() if m.kind == DuplicateCandidate.Kind.REPEAT),
+                     key=lambda m: (m.closed_at, m.pk), reverse=True)[:MAX_MATCHES]
 
     window = datetime.timedelta(days=rules.duplicate_window_days)
     results = []
@@ -337,7 +378,7 @@ def record_matches(clue, matches):
     if not matches:
         return
     DuplicateCandidate.objects.bulk_create(
-        [DuplicateCandidate(clue=clue, match=match, kind=kind, reason=str(reason)[:200])
+        [DuplicateCandidate(clue=clue, match_id=match.pk, kind=kind, reason=str(reason)[:200])
          for match, kind, reason in matches])
 
 
