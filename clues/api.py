@@ -23,7 +23,7 @@ from .models import Channel, Clue
 from .personal_data import VIA_API, masked_values, personal_data_for
 from .public_forms import API_CONFIRM_HINT, clean_public_clue
 from .services import clue_create
-from .triage import UnitDirectory, suggest_department, suggest_district
+from .triage import suggest_department, suggest_district, unit_directory
 
 CONSENT_CHANNELS = {Channel.QR, Channel.WEB}
 
@@ -185,10 +185,9 @@ class ClueSerializer(serializers.ModelSerializer):
                                     ("close", clue.close_deadline), ("retransfer", clue.retransfer_deadline))}
 
     def _units(self):
-        # One query per response for the reasons ("why") of the suggestions, not one per clue.
-
+        # The reference snapshot once per response for the reasons ("why") of the suggestions, not per clue.
         if "_triage_units" not in self.context:
-            self.context["_triage_units"] = UnitDirectory()
+            self.context["_triage_units"] = unit_directory()
         return self.context["_triage_units"]
 
     @extend_schema_field({"type": "array", "items": {"type": "object", "properties": {
@@ -315,7 +314,7 @@ class ClueViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retriev
         clue, created = clue_create(
             channel=attrs["channel"], data=data, created_by=request.user, received_at=attrs.get("received_at"),
             idempotency_key=_idempotency_key(request), attachments=checked.attachments,
-            consent=checked.consent)
+            consent=checked.consent, snapshot=checked.snapshot)
         clue = self.get_queryset().get(pk=clue.pk)
         body = ClueCreatedSerializer(clue, context=self.get_serializer_context()).data
         body["warnings"] = checked.warnings

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from units.models import Unit
+from units.selectors import active_units
 
 from .importer import EXTENSIONS
 from .intake_fields import format_month
@@ -49,7 +50,7 @@ def _text(label, *, max_length=None, attrs=None, widget=None, help_text=""):
 
 
 def district_choices():
-    rows = Unit.objects.filter(kind=Unit.Kind.DISTRICT, is_active=True).order_by("sort_order", "code")
+    rows = active_units(Unit.Kind.DISTRICT)
     return [("", _("— 请选择 —"))] + [(u.code, f"{u.name}({u.code})") for u in rows]
 
 
@@ -108,6 +109,7 @@ class StaffClueForm(forms.Form):
         self.warnings = {}
         self.clue_data = {}
         self.checked = None
+        self.snapshot = None
 
     @property
     def asks_amount_confirmation(self):
@@ -134,6 +136,7 @@ class StaffClueForm(forms.Form):
                 self.add_error(name if name in self.fields else None, message)
         self.warnings = checked.warnings
         self.clue_data = checked.data
+        self.snapshot = checked.snapshot
         cleaned["attachments"] = checked.attachments
         return cleaned
 

@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import TRIAGE_ROLES, has_any_role
 from core.identity import check_credit_code, normalize_mobile, parse_resident_id
 from projects.models import Project
+from units import reference_cache
 from units.models import Unit
+from units.selectors import active_unit
 
 from .models import TriageSettings
 from .triage import format_money, implausible_amount
@@ -58,6 +60,7 @@ class CleanResult:
     warnings: dict = field(default_factory=dict)
     # Yuan per worker and month when that is above the city's ceiling (clues.triage.implausible_amount).
     implausible_amount: Decimal | None = None
+    snapshot: object = None  # the reference data the values were checked against; clue_create takes it on
 
     @property
     def ok(self):
@@ -78,9 +81,9 @@ def _text(value):
     return str(value).strip()
 
 
-def clean_clue_fields(raw, *, today=None):
+def clean_clue_fields(raw, *, today=None, snapshot=None):
     """Check and normalise the reported fields of one clue; never raises for bad input."""
-    result = CleanResult()
+    result = CleanResult(snapshot=snapshot or reference_cache.snapshot())
     today = today or timezone.localdate()
     values = {name: _text(raw.get(name)) for name in INPUT_FIELDS}
 
@@ -153,7 +156,7 @@ def _clean_district(code, result):
 
     if not code:
         return
-    district = Unit.objects.filter(code=code, kind=Unit.Kind.DISTRICT, is_active=True).first()
+    district = active_unit(code, Unit.Kind.DISTRICT, snapshot=result.snapshot)
     if district is None:
         result.add_error("district_code", _("请选择乌兰察布市的一个旗县市区。"))
         return

@@ -179,20 +179,28 @@ def _event(clue, kind, *, actor=None, from_status="", to_status="", note="", pub
            data=None, at=None):
     return ClueEvent.objects.create(
         clue=clue, kind=kind, at=at or timezone.now(), actor=actor,
-        actor_unit=getattr(actor, "unit", None), from_status=from_status, to_status=to_status, note=note,
+        actor_unit_id=getattr(actor, "unit_id", None), from_status=from_status, to_status=to_status, note=note,
         is_public=public, public_note=public_note, data=data or {})
 
 
 # --- moves ------------------------------------------------------------------------------------------------
 
-def record_received(clue, actor=None):
-    """The first event of every clue: it entered the pool (统一归集); the clocks `receive` declares start,
-    counted from when the clue was first received."""
+def start_received(clue, snapshot=None):
+    """Start the clocks `receive` declares on a clue, counted from when it was first received; intake calls
+    it before the clue's first save, so the clue is written once, with its deadlines."""
     t = TRANSITIONS["receive"]
-    clocks.start(clue, t.starts, clue.received_at)
+    clocks.start(clue, t.starts, clue.received_at, snapshot=snapshot)
     clocks.refresh(clue, timezone.now())
-    clue.save(update_fields=[*(clocks.CLOCKS[k].field for k in t.starts), "next_deadline_at", "is_overdue",
-                             "ladder_dirty"])
+
+
+def record_received(clue, actor=None, *, started=False):
+    """The first event of every clue: it entered the pool (统一归集). Unless `started` (by `start_received`
+    before the clue was saved), the clocks `receive` declares start now and are saved on the clue."""
+    t = TRANSITIONS["receive"]
+    if not started:
+        start_received(clue)
+        clue.save(update_fields=[*(clocks.CLOCKS[k].field for k in t.starts), "next_deadline_at", "is_overdue",
+                                 "ladder_dirty"])
     return _event(clue, t.event, actor=actor, to_status=Status.RECEIVED, public=True,
                   at=clue.received_at, note=clue.get_channel_display(),
                   public_note=_("您反映的线索已归集受理"))

@@ -25,6 +25,7 @@ from core.api import Conflict
 from core.identity import normalize_mobile
 from projects.models import Project
 from units.models import Unit
+from units.selectors import active_units
 
 from .attachments import prepare_uploads
 from .intake_fields import INPUT_FIELDS, MAX_LENGTHS, clean_clue_fields, parse_amount
@@ -53,6 +54,7 @@ class PublicClueInput:
     implausible_amount: Decimal | None = None
     errors: dict = field(default_factory=dict)  # {field: [Chinese messages]}
     warnings: dict = field(default_factory=dict)  # {field: [Chinese messages]}; never block a submission
+    snapshot: object = None  # the reference data it was checked against (units.reference_cache)
 
     @property
     def is_valid(self):
@@ -123,6 +125,7 @@ def clean_public_clue(raw, files=(), *, confirm_hint=FORM_CONFIRM_HINT):
             pass  # clean_clue_fields says what is wrong with it
 
     cleaned = clean_clue_fields(values)
+    result.snapshot = cleaned.snapshot
     result.data = cleaned.data
     result.warnings = cleaned.warnings
     result.errors = {name: list(messages) for name, messages in cleaned.errors.items()}
@@ -180,7 +183,7 @@ def file_public_clue(checked, *, channel, client_key=None, source):
     if client_key:
         key = idempotency_key_for(source, client_key, checked.data["complainant_phone"])
     return clue_create(channel=channel, data=checked.data, idempotency_key=key,
-                       attachments=checked.attachments, consent=checked.consent)
+                       attachments=checked.attachments, consent=checked.consent, snapshot=checked.snapshot)
 
 
 # --- the page's form --------------------------------------------------------------------------------------
@@ -190,7 +193,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 def district_choices():
-    districts = Unit.objects.filter(kind=Unit.Kind.DISTRICT, is_active=True).order_by("sort_order", "code")
+    districts = active_units(Unit.Kind.DISTRICT)
     return [("", gettext_lazy("请选择(不清楚可不选)"))] + [(u.code, u.name) for u in districts]
 
 

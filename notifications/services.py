@@ -45,17 +45,22 @@ def _about(obj):
             "about_label": str(getattr(obj, "reference_label", obj))[:60]}
 
 
-def queue_sms(phone, text, *, dedupe_key, about=None):
+def queue_sms(phone, text, *, dedupe_key, about=None, new_key=False):
     """Queue one SMS; the same dedupe key twice queues it once. Returns the row, or None when the number is
-    not a mobile (a landline cannot receive SMS)."""
+    not a mobile (a landline cannot receive SMS).
+
+    `new_key`: the caller knows no row can hold the key yet (it names a row created in this transaction), so
+    the row is inserted without first looking for it."""
     try:
         phone = normalize_mobile(phone)
     except ValidationError:
         logger.info("outbox: %s is not a mobile number, SMS %s not queued", dedupe_key, dedupe_key)
         return None
-    message, created = OutboxMessage.objects.get_or_create(
-        dedupe_key=dedupe_key, defaults={"channel": Channel.SMS, "recipient": phone, "body": str(text),
-                                         **_about(about)})
+    values = {"channel": Channel.SMS, "recipient": phone, "body": str(text), **_about(about)}
+    if new_key:
+        message, created = OutboxMessage.objects.create(dedupe_key=dedupe_key, **values), True
+    else:
+        message, created = OutboxMessage.objects.get_or_create(dedupe_key=dedupe_key, defaults=values)
     if created:
         schedule_delivery()
     return message
