@@ -228,8 +228,8 @@ MAX_MATCHES = 20
 # written as the partial indexes' predicates are, so PostgreSQL can prove the index applies.
 # Each arm a derived table (PostgreSQL and SQLite alike accept an ORDER BY … LIMIT there, not in a bare
 # parenthesised arm of a UNION on SQLite, the embedded default of `make run`).
-_ARM = """SELECT * FROM (SELECT c.id, c.received_at, c.closed_at, c.complainant_phone, c.complainant_id_number, c.employer_key,
-        c.employer_credit_code, c.project_id, c.project_name, p.name, %s
+_ARM = """SELECT * FROM (SELECT c.id, c.received_at, c.closed_at, c.complainant_phone, c.complainant_id_number,
+        c.employer_key, c.employer_credit_code, c.project_id, c.project_name, p.name, %s
     FROM clues_clue c LEFT OUTER JOIN projects_project p ON p.id = c.project_id
     WHERE c.merged_into_id IS NULL AND {state} AND {key}{extra}
     ORDER BY {order} DESC, c.id DESC LIMIT %s) AS arm"""
