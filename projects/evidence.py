@@ -27,8 +27,9 @@ class Evidence:
     def is_image(self):
         return self.mime in IMAGE_KINDS
 
-    def content_file(self, stem):
-        return ContentFile(self.data, name=f"{stem}.{KINDS[self.mime][0]}")
+    def store(self, field_file, stem):
+        """Save into a FileField of an unsaved change (the caller saves the row)."""
+        field_file.save(f"{stem}.{KINDS[self.mime][0]}", ContentFile(self.data), save=False)
 
 
 def _limit_text(size):

@@ -441,7 +441,7 @@ def duty_submit(*, project, kind, by, values, evidence=None, today=None):
             setattr(duty, name, value)
         duty.bank_reference = reference
         if checked is not None:
-            duty.evidence.save(checked.content_file(f"{project.pk}-{kind}"), save=False)
+            checked.store(duty.evidence, f"{project.pk}-{kind}")
         duty.state = Verification.SUBMITTED
         duty.verified_by, duty.verified_at, duty.rejection_reason = None, None, ""
         duty.submitted_by = by
@@ -515,7 +515,7 @@ def allocation_put(*, project, month, by, amount, paid_on, pre_allocation=False,
             defaults={"amount": amount, "paid_on": paid_on, "entered_by": by})
         allocation.amount, allocation.paid_on, allocation.entered_by = amount, paid_on, by
         if checked is not None:
-            allocation.evidence.save(checked.content_file(f"{project.pk}-{month:%Y%m}"), save=False)
+            checked.store(allocation.evidence, f"{project.pk}-{month:%Y%m}")
         allocation.save()
         what = _("人工费用预拨") if pre_allocation else _("人工费用拨付")
         verb = _("登记") if created else _("更正")

@@ -8,6 +8,7 @@ Excel left them (numbers, dates) or as CSV text; the parsers accept both and ans
 import csv
 import datetime as dt
 import io
+import os
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -39,6 +40,9 @@ class Table:
 def read_bytes(source):
     if isinstance(source, bytes):
         return source
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as handle:
+            return handle.read(MAX_BYTES + 1)
     if hasattr(source, "seek"):
         source.seek(0)
     data = source.read(MAX_BYTES + 1)
