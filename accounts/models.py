@@ -43,6 +43,11 @@ class User(AbstractUser):
         return bool(self.role_codes & {str(r) for r in roles})
 
     @property
+    def is_wage_manager_only(self):
+        """A 劳资专管员 (a contractor's employee, not government staff): their project pages only."""
+        return not self.is_superuser and self.role_codes == {Role.WAGE_MANAGER.value}
+
+    @property
     def role_labels(self):
         return [Role(code).label for code in sorted(self.role_codes)]
 

@@ -17,6 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -342,14 +343,66 @@ def search_projects(query, limit=20):
 
 
 def project_prefill(project):
-    """What a project's QR code fills into the form."""
+    """What a project's QR code fills into the form: the general contractor pays the wages (总包代发)."""
+    contractor = project.general_contractor if project.general_contractor_id else None
     return {
         "project_code": project.code,
-        "employer_name": project.contractor_name,
-        "employer_credit_code": project.contractor_credit_code,
+        "employer_name": contractor.name if contractor else project.contractor_name,
+        "employer_credit_code": contractor.credit_code if contractor else project.contractor_credit_code,
         "district_code": project.district.code if project.district_id else "",
         "work_address": project.address,
     }
+
+
+# Query parameters a link may fill into the form (the wage check's "反映欠薪" button): parameter → field.
+PREFILL_PARAMETERS = {"employer": "employer_name", "employer_credit_code": "employer_credit_code",
+                      "owed_from": "owed_from", "owed_to": "owed_to", "amount_owed": "amount_owed",
+                      "description": "description"}
+_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_AMOUNT_RE = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
+
+
+def prefill_from_query(query):
+    """The form's initial values a link carries, each kept only when it is something a person could have typed
+    there (a link is not trusted: nothing is checked or filed until the worker submits the form)."""
+    initial = {}
+    for parameter, name in PREFILL_PARAMETERS.items():
+        value = query.get(parameter, "")
+        if not isinstance(value, str) or not value.strip() or not usable_text(value):
+            continue
+        value = value.strip()
+        if name in ("owed_from", "owed_to") and not _MONTH_RE.match(value):
+            continue
+        if name == "amount_owed" and not _AMOUNT_RE.match(value):
+            continue
+        if len(value) > MAX_LENGTHS.get(name, 200):
+            continue
+        initial[name] = value
+    return initial
+
+
+def wage_report_query(project, months):
+    """The query of the clue form a worker opens from the wage check: the project, its general contractor, and
+    the months the payroll shows missing or short, with the shortfall that is known; empty when none is."""
+    flagged = [m for m in months if m.status != "paid"]
+    if not flagged:
+        return ""
+    prefill = project_prefill(project)
+    shortfall = sum((m.shortfall for m in flagged if m.shortfall is not None), Decimal("0"))
+    parts = []
+    for m in flagged:
+        if m.status == "missing":
+            parts.append(_("%(month)s 工资表中没有我的记录") % {"month": f"{m.month:%Y-%m}"})
+        else:
+            parts.append(_("%(month)s 应发 %(due)s 元、实发 %(paid)s 元") % {
+                "month": f"{m.month:%Y-%m}", "due": m.wage_due, "paid": m.wage_paid})
+    params = {"project": project.code, "employer": prefill["employer_name"],
+              "employer_credit_code": prefill["employer_credit_code"],
+              "owed_from": f"{flagged[0].month:%Y-%m}", "owed_to": f"{flagged[-1].month:%Y-%m}",
+              "description": _("工资查询显示:%(items)s。") % {"items": ";".join(parts)}}
+    if shortfall > 0:
+        params["amount_owed"] = f"{shortfall:.2f}"
+    return urlencode({key: value for key, value in params.items() if value})
 
 
 def find_tracked_clue(tracking_code, phone):

@@ -4,6 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core.identity import credit_code_check_char, resident_id_check_char
+
 DEFAULT_PASSWORD = "Ulanqab-Test-2026"
 
 
@@ -54,3 +56,23 @@ class ClueFactory(factory.django.DjangoModelFactory):
     worker_count = 3
     amount_owed = 36000
     description = "2026年8月至10月的工资未发。"
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    """An enterprise with a valid GB 32100 credit code (the check character computed)."""
+
+    class Meta:
+        model = "projects.Enterprise"
+        django_get_or_create = ("credit_code",)
+
+    credit_code = factory.Sequence(lambda n: _credit_code(f"91150900MA{n:07d}"))
+    name = factory.Sequence(lambda n: f"乌兰察布市第{n}建筑工程有限公司")
+
+
+def _credit_code(body):
+    return body + credit_code_check_char(body)
+
+
+def resident_id(body):
+    """A valid 18-character ID from its first 17 digits."""
+    return body + resident_id_check_char(body)

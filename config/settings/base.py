@@ -260,6 +260,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets named "status": the clue's keeps the name it had before projects joined the API.
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "clues.models.Status", "ProjectStatusEnum": "projects.models.Project.Status"},
 }
 
 # Content-Security-Policy (django-csp): our own scripts and styles only — no inline script, no inline style
@@ -343,3 +345,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The project registry (projects): the wage deposit (工资保证金, Art.32) is WAGE_DEPOSIT_RATE_PERCENT (1–3) of the
+# contract sum; a contract under WAGE_DEPOSIT_EXEMPT_BELOW yuan may be exempt. MINIMUM_WAGE_MONTHLY (yuan) is
+# the figure each payroll upload counts workers below (pro rata over 21.75 working days); the monitoring's
+# below_minimum_wage rule will own an editable copy of it.
+WAGE_DEPOSIT_RATE_PERCENT = os.environ.get("WAGE_DEPOSIT_RATE_PERCENT", "1")
+WAGE_DEPOSIT_EXEMPT_BELOW = os.environ.get("WAGE_DEPOSIT_EXEMPT_BELOW", "3000000")
+MINIMUM_WAGE_MONTHLY = os.environ.get("MINIMUM_WAGE_MONTHLY", "1980")
