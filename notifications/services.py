@@ -61,6 +61,27 @@ def queue_sms(phone, text, *, dedupe_key, about=None):
     return message
 
 
+def queue_sms_many(messages):
+    """Queue many SMS in one statement: `messages` is [(phone, text, dedupe_key, about)]. Numbers that are not
+    mobiles are skipped, a dedupe key already queued is not queued again. Returns the rows written."""
+    rows = []
+    for phone, text, dedupe_key, about in messages:
+        try:
+            phone = normalize_mobile(phone)
+        except ValidationError:
+            logger.info("outbox: %s is not a mobile number, SMS %s not queued", dedupe_key, dedupe_key)
+            continue
+        rows.append(OutboxMessage(channel=Channel.SMS, recipient=phone, body=str(text), dedupe_key=dedupe_key,
+                                  **_about(about)))
+    taken = set(OutboxMessage.objects.filter(dedupe_key__in=[row.dedupe_key for row in rows])
+                .values_list("dedupe_key", flat=True)) if rows else set()
+    rows = [row for row in rows if row.dedupe_key not in taken]
+    if rows:
+        OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+        schedule_delivery()
+    return rows
+
+
 def notify_users(users, *, subject, body, url="", about=None, dedupe_prefix=None):
     """An in-app notice for each active user (delivered at once), plus an e-mail when the user has an
     address and settings.NOTIFY_EMAIL is on. With a dedupe_prefix, repeating the call adds nothing.

@@ -31,6 +31,51 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     contractor_credit_code = "91350100M000100Y43"
 
 
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.Enterprise"
+        django_get_or_create = ("credit_code",)
+
+    credit_code = factory.Sequence(lambda n: f"91150900MA{n:07d}X"[:18])
+    name = factory.Sequence(lambda n: f"乌兰察布市测试建筑工程有限公司{n}")
+
+
+class DutyFactory(factory.django.DjangoModelFactory):
+    """A duty as its 劳资专管员 entered it (submitted); pass kind and the fields that kind needs."""
+
+    class Meta:
+        model = "projects.Duty"
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = "wage_account"
+    done_on = factory.LazyFunction(timezone.localdate)
+
+
+class LabourAllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.LabourAllocation"
+
+    project = factory.SubFactory(ProjectFactory)
+    month = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    amount = 500000
+    paid_on = factory.LazyAttribute(lambda allocation: allocation.month)
+
+
+class PayrollMonthFactory(factory.django.DjangoModelFactory):
+    """A month's payroll summary (the figures an upload keeps), every worker paid in full by default."""
+
+    class Meta:
+        model = "projects.PayrollMonth"
+
+    project = factory.SubFactory(ProjectFactory)
+    month = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    roster_headcount = 20
+    headcount_paid = factory.LazyAttribute(lambda payroll: payroll.roster_headcount)
+    lines = factory.LazyAttribute(lambda payroll: payroll.roster_headcount)
+    total_due = factory.LazyAttribute(lambda payroll: 6000 * payroll.lines)
+    total_paid = factory.LazyAttribute(lambda payroll: payroll.total_due)
+
+
 def _unit(code):
     from units.models import Unit
 
