@@ -37,8 +37,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Units, roles, deadline policies, the ladder and the warning rules come from data migrations; a transactional test flushes
-    them away afterwards, so put them back for every test that uses the database."""
+    """Units, roles, deadline policies, the ladder and the warning rules come from data migrations; a transactional
+    test flushes them away afterwards, so put them back for every test that uses the database."""
     uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
         request.fixturenames)
     if not uses_db:
