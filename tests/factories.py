@@ -99,3 +99,25 @@ class ClueFactory(factory.django.DjangoModelFactory):
     worker_count = 3
     amount_owed = 36000
     description = "2026年8月至10月的工资未发。"
+
+
+
+class WarningFactory(factory.django.DjangoModelFactory):
+    """A warning as the evaluation leaves it (open), its rule by code: WarningFactory(code="payroll_late")."""
+
+    class Meta:
+        model = "wage_warnings.WageWarning"
+        exclude = ("code",)
+
+    code = "roster_missing"
+    project = factory.SubFactory(ProjectFactory)
+    rule = factory.LazyAttribute(lambda warning: _rule(warning.code))
+    level = factory.LazyAttribute(lambda warning: warning.rule.level)
+    detail = "在建项目未录入实名制花名册(在册人数)。"
+    opened_at = factory.LazyFunction(timezone.now)
+
+
+def _rule(code):
+    from wage_warnings.models import Rule
+
+    return Rule.objects.get(code=code)

@@ -25,10 +25,11 @@ class WarningSerializer(serializers.ModelSerializer):
     project = serializers.CharField(source="project.code", label=gettext_lazy("项目编号"))
     project_name = serializers.CharField(source="project.name")
     district = serializers.CharField(source="project.district.code", label=gettext_lazy("旗县市区代码"))
-    sector = serializers.CharField(source="project.sector.code", default=None, label=gettext_lazy("行业部门代码"))
+    sector = serializers.CharField(source="project.sector.code", default=None, allow_null=True,
+                                   label=gettext_lazy("行业部门代码"))
     rule = serializers.CharField(source="rule.code", label=gettext_lazy("规则代码"))
     rule_name = serializers.CharField(source="rule.name")
-    assigned_unit = serializers.CharField(source="assigned_unit.code", default=None,
+    assigned_unit = serializers.CharField(source="assigned_unit.code", default=None, allow_null=True,
                                           label=gettext_lazy("核处单位代码"))
     is_overdue = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
