@@ -20,7 +20,9 @@
     var rows = board[element.dataset.chart] || [];
     var chart = echarts.init(element);
     chart.setOption({
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      // The tooltip is drawn on the canvas: an HTML tooltip would need inline style attributes, which the
+      // Content-Security-Policy (style-src 'self') refuses.
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
       legend: { top: 0 },
       grid: { left: 40, right: 16, top: 32, bottom: 80 },
       xAxis: { type: "category", data: rows.map(function (row) { return row.name; }),
