@@ -12,6 +12,7 @@ from demo.clues import seed_demo_clues
 from projects.models import Project
 from supervision import ladder
 from units.models import Unit
+from wage_warnings.evaluation import evaluate
 
 # username, role, unit code, name
 DEMO_USERS = [
@@ -72,4 +73,6 @@ def seed_demo(password):
     # The overdue demo clue has run past its clocks: the sweep takes its ladder as far as it has come, so the
     # supervisor's board shows real letters (and beat keeps it going from here).
     ladder.sweep()
+    # The early warnings of the demo projects, as the daily run would find them today (beat keeps them current).
+    evaluate()
     return accounts

@@ -1,4 +1,4 @@
-"""`make run`'s demo: users for every role, clues in every state, and a clue that has gone up the ladder with
+"""`make run`'s demo: users for every role, clues in every state, a clue that has gone up the ladder with
 the letters really issued to the unit holding it — and running it again changes nothing."""
 
 import pytest
@@ -7,6 +7,7 @@ from accounts.models import User
 from clues.models import Clue, ClueEvent
 from demo.seed import seed_demo
 from supervision.models import Letter
+from wage_warnings.models import WageWarning
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,11 @@ def test_the_demo_has_every_role_every_state_and_a_clue_up_the_ladder():
     assert escalated.exists() and all(e.actor_unit_id == overdue.unit_id for e in escalated)
     assert all(letter.problems for letter in letters)
 
-    counts = (User.objects.count(), Clue.objects.count(), Letter.objects.count(), ClueEvent.objects.count())
+    # The projects' early warnings are evaluated: the monitoring board has red and yellow ones to show.
+    assert set(WageWarning.objects.filter(state="open").values_list("level", flat=True)) == {"red", "yellow"}
+
+    counts = (User.objects.count(), Clue.objects.count(), Letter.objects.count(), ClueEvent.objects.count(),
+              WageWarning.objects.count())
     seed_demo("demo-password-2026")
     assert (User.objects.count(), Clue.objects.count(), Letter.objects.count(),
-            ClueEvent.objects.count()) == counts
+            ClueEvent.objects.count(), WageWarning.objects.count()) == counts
