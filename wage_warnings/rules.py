@@ -15,11 +15,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.db.models import Count, FilteredRelation, Q
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from clues.models import Clue, RiskColor
 from clues.models import Status as ClueStatus
@@ -30,6 +30,18 @@ from units.workdays import SHANGHAI
 from .reference import RULES
 
 LOOKBACK_MONTHS = 3
+
+
+@lru_cache(maxsize=1024)
+def _(message):
+    """gettext, remembered: an evaluation words thousands of findings with a few dozen texts, in one language
+    (the evaluation forgets them when it starts: `forget_translations`)."""
+    return gettext(message)
+
+
+def forget_translations():
+    _.cache_clear()
+
 UNDER_WAY = (Project.Status.UNDER_WAY,)
 # Clues and the blacklist matter before the start and during a suspension as well.
 NOT_FINISHED = (Project.Status.PLANNED, Project.Status.UNDER_WAY, Project.Status.SUSPENDED)
@@ -58,6 +70,11 @@ def month_of(period):
 
 def month_text(month):
     return _("%(year)d年%(month)d月") % {"year": month.year, "month": month.month}
+
+
+def period_text(period):
+    """"2026-05" → "2026年5月" (the evaluation's own, remembered wording of models.period_label)."""
+    return month_text(month_of(period)) if period else ""
 
 
 def started_by(start_date, day):
@@ -143,7 +160,8 @@ class Param:
 
     def _clean_decimal(self, value):
         number = self._range(self._decimal(value))
-        return str(number.quantize(CENT, rounding=ROUND_HALF_UP).normalize())
+        text = format(number.quantize(CENT, rounding=ROUND_HALF_UP), "f")  # "2310", "12.5": never "2.31E+3"
+        return text.rstrip("0").rstrip(".") if "." in text else text
 
     def _clean_bool(self, value):
         if not isinstance(value, bool):
@@ -312,13 +330,15 @@ def window_allocation(ctx, params):
 
 def find_allocation_missing(ctx, params, months):
     paid = _allocations_paid(ctx, months)
+    text = _("%(month)s没有建设单位拨付人工费用的记录(拨付周期不得超过1个月)。")
+    # Per month, once: its last day, and the finding (the same words for every project).
+    due = [(month, month_end(month), period_of(month),
+            Finding(text % {"month": month_text(month)}, {"month": period_of(month)})) for month in months]
     found = {}
     for pk, start_date in ctx.projects(UNDER_WAY).values_list("pk", "start_date"):
-        for month in months:
-            if started_by(start_date, month_end(month)) and (pk, month) not in paid:
-                text = _("%(month)s没有建设单位拨付人工费用的记录(拨付周期不得超过1个月)。")
-                found[(pk, period_of(month))] = Finding(text % {"month": month_text(month)},
-                                                        {"month": period_of(month)})
+        for month, last_day, period, finding in due:
+            if started_by(start_date, last_day) and (pk, month) not in paid:
+                found[(pk, period)] = finding
     return found
 
 
@@ -334,16 +354,20 @@ def window_pre_allocation(ctx, params):
 
 def find_pre_allocation_missing(ctx, params, months):
     paid = _allocations_paid(ctx, months, pre_only=True)
+    text = _("政府或国企投资项目,%(month)s人工费用应于%(due)s前预拨,至今未预拨。")
+    due = []
+    for month in months:
+        day = _pre_allocation_due(month, params)
+        if day < ctx.today:
+            due.append((month, day, period_of(month), Finding(
+                text % {"month": month_text(month), "due": day.isoformat()},
+                {"month": period_of(month), "due": day.isoformat()})))
     found = {}
     projects = ctx.projects(UNDER_WAY).filter(is_government_invested=True).values_list("pk", "start_date")
     for pk, start_date in projects:
-        for month in months:
-            due = _pre_allocation_due(month, params)
-            if due < ctx.today and started_by(start_date, due) and (pk, month) not in paid:
-                found[(pk, period_of(month))] = Finding(
-                    _("政府或国企投资项目,%(month)s人工费用应于%(due)s前预拨,至今未预拨。") % {
-                        "month": month_text(month), "due": due.isoformat()},
-                    {"month": period_of(month), "due": due.isoformat()})
+        for month, day, period, finding in due:
+            if started_by(start_date, day) and (pk, month) not in paid:
+                found[(pk, period)] = finding
     return found
 
 
@@ -362,20 +386,23 @@ def find_payroll_late(ctx, params, months):
     paid = set(payrolls.filter(headcount_paid__gt=0)
                .filter(Q(last_paid_on__isnull=True) | Q(last_paid_on__lte=ctx.today))
                .values_list("project_id", "month"))
+    unpaid_text = _("%(month)s工资应于%(deadline)s前发放;已上传工资表(%(lines)s人),但没有实发记录。")
+    missing_text = _("%(month)s工资应于%(deadline)s前发放,至今没有发放记录(未上传工资表)。")
+    due = []
+    for month in months:
+        deadline = _pay_deadline(month, params)
+        if deadline < ctx.today:
+            words = {"month": month_text(month), "deadline": deadline.isoformat()}
+            data = {"month": period_of(month), "deadline": deadline.isoformat()}
+            due.append((month, month_end(month), period_of(month), words, Finding(missing_text % words, data)))
     found = {}
     for pk, start_date in ctx.projects(UNDER_WAY).values_list("pk", "start_date"):
-        for month in months:
-            deadline = _pay_deadline(month, params)
-            if deadline >= ctx.today or not started_by(start_date, month_end(month)) or (pk, month) in paid:
+        for month, last_day, period, words, missing in due:
+            if not started_by(start_date, last_day) or (pk, month) in paid:
                 continue
-            words = {"month": month_text(month), "deadline": deadline.isoformat()}
-            if (pk, month) in uploaded:
-                words["lines"] = uploaded[(pk, month)]
-                detail = _("%(month)s工资应于%(deadline)s前发放;已上传工资表(%(lines)s人),但没有实发记录。") % words
-            else:
-                detail = _("%(month)s工资应于%(deadline)s前发放,至今没有发放记录(未上传工资表)。") % words
-            found[(pk, period_of(month))] = Finding(detail, {"month": period_of(month),
-                                                             "deadline": deadline.isoformat()})
+            lines = uploaded.get((pk, month))
+            found[(pk, period)] = missing if lines is None else Finding(
+                unpaid_text % {**words, "lines": lines}, missing.data)
     return found
 
 

@@ -172,6 +172,9 @@ def test_rules_are_read_by_staff_and_edited_by_administrators_with_each_paramete
     wage = admin.patch("/api/v1/rules/below_minimum_wage/",
                        {"parameters": {"minimum_wage": {"default": "2400", "999999": "2500"}}}, format="json")
     assert wage.json()["error"]["fields"]["parameters.minimum_wage"] == ["未知的旗县市区代码:999999。"]
+    accepted = admin.patch("/api/v1/rules/below_minimum_wage/",
+                           {"parameters": {"minimum_wage": {"default": 2400, "150902": "2480.50"}}}, format="json")
+    assert accepted.json()["parameters"]["minimum_wage"] == {"default": "2400", "150902": "2480.5"}
     no_default = admin.patch("/api/v1/rules/below_minimum_wage/",
                              {"parameters": {"minimum_wage": {"150902": "2500"}}}, format="json")
     assert "default" in no_default.json()["error"]["fields"]["parameters.minimum_wage"][0]
