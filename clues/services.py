@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.api import ApplicationError
+from projects.monitoring import mark_for_warnings
 from units import reference_cache
 
 from . import lifecycle
@@ -113,6 +114,8 @@ def _write(clue, snapshot, attachments, created_by, stored):
     for upload in attachments:
         stored.append(store_attachment(clue, upload))
     lifecycle.record_received(clue, actor=created_by, started=True)
+    if clue.project_id:
+        mark_for_warnings([clue.project_id])  # clues about a project feed its early warnings
     sms_to_complainant(
         clue,
         _("【乌兰·薪】您反映的欠薪线索已受理,查询码 %(code)s。请凭查询码和手机号查看办理进度。")
@@ -166,6 +169,7 @@ def clue_correct(*, clue, by, changes):
         raise ApplicationError(_("只能更正反映内容。"), fields={name: [_("不能在此修改。")] for name in unknown})
     with transaction.atomic():
         locked = Clue.objects.select_for_update(of=("self",)).get(pk=clue.pk)
+        watched_before = (locked.project_id, locked.risk_color)
         before = {name: _shown(getattr(locked, name)) for name in changes}
         for name, value in changes.items():
             setattr(locked, name, value)
@@ -175,6 +179,8 @@ def clue_correct(*, clue, by, changes):
             return locked
         locked.save(update_fields=changed)
         retriage(locked)
+        if (locked.project_id, locked.risk_color) != watched_before:
+            mark_for_warnings([watched_before[0], locked.project_id])
         labels = [str(Clue._meta.get_field(name).verbose_name) for name in changed]
         ClueEvent.objects.create(
             clue=locked, kind=ClueEvent.Kind.CORRECTED, at=timezone.now(), actor=by,

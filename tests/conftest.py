@@ -13,6 +13,7 @@ from clues.reference import load_deadline_policies
 from supervision.reference import load_ladder
 from units.models import Unit
 from units.reference import load_units
+from wage_warnings.reference import load_rules
 
 from .factories import UserFactory
 
@@ -37,8 +38,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Units, roles, deadline policies and the ladder come from data migrations; a transactional test flushes
-    them away afterwards, so put them back for every test that uses the database."""
+    """Units, roles, deadline policies, the ladder and the warning rules come from data migrations; a transactional
+    test flushes them away afterwards, so put them back for every test that uses the database."""
     uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
         request.fixturenames)
     if not uses_db:
@@ -56,6 +57,7 @@ def ensure_reference_data():
     load_units(apps.get_model)
     load_deadline_policies(apps.get_model)
     load_ladder(apps.get_model)
+    load_rules(apps.get_model)
     sync_role_permissions()
 
 

@@ -221,6 +221,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supervision.tasks.daily_digests",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Early warnings: every rule for every project just after midnight (a new month, the 6th, a day more since
+    # the contract), and every minute the projects marked since (wage_warnings.evaluation).
+    "wage-warnings-daily": {
+        "task": "wage_warnings.tasks.evaluate_all",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "wage-warnings-sweep": {
+        "task": "wage_warnings.tasks.evaluate_marked_projects",
+        "schedule": float(os.environ.get("WAGE_WARNINGS_SWEEP_SECONDS", "60")),
+    },
 }
 
 # What each task does, in the words the admin's 周期任务 pages show (core.admin_schedules).
