@@ -54,7 +54,6 @@ ROLE_PERMISSIONS = {
         "projects.*",
         "clues.*",
         "notifications.*",
-        "wage_warnings.*",
         "auth.view_group",
         "django_celery_beat.*",
     ],

@@ -29,9 +29,7 @@ from accounts.models import User
 from core.api import ApplicationError
 from core.tasks import send as send_task
 from projects.models import Project
-from units import reference_cache
 from units.models import Unit
-from units.selectors import active_units
 from units.workdays import SHANGHAI
 
 from .intake_fields import FIELD_LABELS, clean_clue_fields
@@ -270,8 +268,9 @@ def parse_received_at(value, *, now=None):
 
 
 def _district_lookup():
+
     lookup = {}
-    for unit in active_units(Unit.Kind.DISTRICT):
+    for unit in Unit.objects.filter(kind=Unit.Kind.DISTRICT, is_active=True):
         for key in (unit.code, unit.name, unit.full_name):
             if key:
                 lookup[key] = unit.code
@@ -306,7 +305,7 @@ def _cell_text(value):
     return str(value).strip()
 
 
-def _clean_row(values, *, districts, known_projects, now, snapshot=None):
+def _clean_row(values, *, districts, known_projects, now):
     """One row's values → (external_id, received_at, data for clue_create, errors, warnings)."""
     errors, warnings = [], []
 
@@ -338,7 +337,7 @@ def _clean_row(values, *, districts, known_projects, now, snapshot=None):
         if not _cell_text(values.get("project_name")):
             raw["project_name"] = project_code
 
-    cleaned = clean_clue_fields(raw, snapshot=snapshot)
+    cleaned = clean_clue_fields(raw)
     for name, messages in cleaned.errors.items():
         header = HEADER_BY_INPUT.get(name, str(FIELD_LABELS.get(name, name)))
         errors.extend(f"{header}:{message}" for message in messages)
@@ -384,17 +383,15 @@ def import_national_file(path_or_file, *, user, progress=None, filename=""):
 
 
 def _import_row(row_number, values, *, user, report, districts, known_projects, now, clue_create):
-    # The reference data as of this row: an administrator's change during a long import applies from the next row.
-    snapshot = reference_cache.snapshot()
     external_id, received_at, data, errors, warnings = _clean_row(
-        values, districts=districts, known_projects=known_projects, now=now, snapshot=snapshot)
+        values, districts=districts, known_projects=known_projects, now=now)
     if errors:
         report.errors.append((row_number, errors))
         return
     try:
         with transaction.atomic():
             clue, created = clue_create(channel=Channel.NATIONAL_PLATFORM, data=data, created_by=user,
-                                        received_at=received_at, snapshot=snapshot)
+                                        received_at=received_at)
     except ApplicationError as exc:
         reasons = [f"{HEADER_BY_INPUT.get(k, k)}:{m}" for k, ms in exc.fields.items() for m in ms]
         report.errors.append((row_number, reasons or [exc.message]))

@@ -54,7 +54,7 @@ def clue_new(request):
                     channel=form.cleaned_data["channel"], data=form.clue_data, created_by=request.user,
                     received_at=form.cleaned_data["received_at"],
                     idempotency_key=f"staff:{key}" if _KEY_RE.match(key) else None,
-                    attachments=form.cleaned_data["attachments"], snapshot=form.snapshot)
+                    attachments=form.cleaned_data["attachments"])
             except ApplicationError as exc:
                 for name, errors in (exc.fields or {"__all__": [exc.message]}).items():
                     for error in errors:

@@ -15,5 +15,4 @@ urlpatterns = [
     path("", include("supervision.api_urls")),
     path("reports/", include("reports.api_urls")),
     path("", include("projects.api_urls")),
-    path("", include("wage_warnings.api_urls")),
 ] + router.urls

@@ -48,7 +48,7 @@ from tests.clues.lifecycle_helpers import (
     to_unsatisfied,
 )
 from tests.clues.test_import import csv_bytes, row
-from tests.factories import ProjectFactory, UserFactory, WarningFactory
+from tests.factories import ProjectFactory, UserFactory
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -302,38 +302,6 @@ TABLE = {
     "api/v1/reports/clues/": Row(API, (f"/api/v1/reports/clues/?{PERIOD}&metric=collected",
                                        f"/api/v1/reports/clues/?{PERIOD}&metric=assigned&unit={ZHUOZI}"),
                                  get=staff(200), shows=("assigned", SEES_ZHUOZI)),
-
-    # --- early warnings: 卓资县's project has a red warning assigned to 卓资县 -----------------------------------
-    # City staff see every warning and the whole board; an officer the warnings and board of the unit's own
-    # district or sector (丰镇市's officer: an empty list, a board of nothing, and 404 for 卓资县's warning).
-    "monitoring/": Row(PAGE, ("/monitoring/",), get=staff(200)),
-    "monitoring/export.xlsx": Row(PAGE, ("/monitoring/export.xlsx",), get=staff(200)),
-    "warnings/": Row(PAGE, ("/warnings/", "/warnings/?district=150921&state=open"), get=staff(200)),
-    "warnings/export.xlsx": Row(PAGE, ("/warnings/export.xlsx",), get=staff(200)),
-    "warnings/<int:pk>/": Row(PAGE, ("/warnings/{warning}/",), get=clue_bound(200), tied=True),
-    # 撤销 is city staff's; 核处 the assigned unit's (URL_OVERRIDES).
-    "warnings/<int:pk>/<str:action>/": Row(PAGE, ("/warnings/{warning}/dismiss/", "/warnings/{warning}/respond/"),
-                                           post=clue_bound(302, officer_zz=403),
-                                           data={"reason": "项目已停工", "response": "已现场核查"}, tied=True),
-    "api/v1/warnings/$": Row(API, ("/api/v1/warnings/", "/api/v1/warnings/?overdue=true&level=red"),
-                             get=staff(200)),
-    "api/v1/warnings/(?P<pk>\\d+)/$": Row(API, ("/api/v1/warnings/{warning}/",), get=clue_bound(200), tied=True),
-    "api/v1/warnings/(?P<pk>\\d+)/assign/$": Row(API, ("/api/v1/warnings/{warning}/assign/",),
-                                                  post=clue_bound(200, officer_zz=403), data={"unit": ZHUOZI},
-                                                  tied=True),
-    "api/v1/warnings/(?P<pk>\\d+)/dismiss/$": Row(API, ("/api/v1/warnings/{warning}/dismiss/",),
-                                                   post=clue_bound(200, officer_zz=403), data={"reason": "误报"},
-                                                   tied=True),
-    "api/v1/warnings/(?P<pk>\\d+)/respond/$": Row(API, ("/api/v1/warnings/{warning}/respond/",),
-                                                   post=clue_bound(403, officer_zz=200),
-                                                   data={"response": "已责令限期整改"}, tied=True),
-    # 整改说明 is the project's 劳资专管员's (tests/wage_warnings): no staff member may write it.
-    "api/v1/warnings/(?P<pk>\\d+)/reply/$": Row(API, ("/api/v1/warnings/{warning}/reply/",),
-                                                 post=clue_bound(403), data={"text": "已整改"}, tied=True),
-    # The rules are read by every staff member (the administrator's PATCH: tests/wage_warnings/test_api.py).
-    "api/v1/rules/$": Row(API, ("/api/v1/rules/",), get=staff(200)),
-    "api/v1/rules/(?P<code>[a-z_]+)/$": Row(API, ("/api/v1/rules/roster_missing/",), get=staff(200)),
-    "api/v1/reports/monitoring/": Row(API, ("/api/v1/reports/monitoring/",), get=staff(200)),
 }
 
 # Variants where one URL of a row expects something else than the row says (url → role → expected).
@@ -344,8 +312,6 @@ URL_OVERRIDES = {
     # Another unit's row of the report is refused outright (not an empty list).
     f"/reports/clues/?{PERIOD}&metric=assigned&unit={ZHUOZI}": {"officer_fz": 403},
     f"/api/v1/reports/clues/?{PERIOD}&metric=assigned&unit={ZHUOZI}": {"officer_fz": 403},
-    # 核处 is the assigned unit's (卓资县), not city staff's.
-    "/warnings/{warning}/respond/": {"intake": 403, "supervisor": 403, "admin": 403, "officer_zz": 302},
 }
 
 
@@ -435,8 +401,6 @@ def world(settings, tmp_path):
     referral_letter = letters.letter_issue(kind="referral", unit=zhuozi,
                                            items=[(clues["in_progress"], "办结期限已超期")], now=now)
     referral = referrals.referral_create(unit=zhuozi, letter=referral_letter, clues=[clues["in_progress"]])
-    warning = WarningFactory(project=project, code="wage_account_missing", assigned_unit=zhuozi,
-                             assigned_at=timezone.now(), handling_deadline=timezone.now() + timezone.timedelta(days=3))
     saved_filter = SavedFilter.objects.create(user=intake, page="all", name="卓资县", query=f"district={ZHUOZI}")
     notice = (OutboxMessage.objects.about(clues["assigned"]).filter(user=officer,
                                                                    channel=OutboxMessage.Channel.INAPP).first()
@@ -452,7 +416,7 @@ def world(settings, tmp_path):
     ids.update(
         code=clues["assigned"].tracking_code, closed_code=clues["closed"].tracking_code,
         attachment=attachment.pk, letter=letter.pk, referral=referral.pk, saved_filter=saved_filter.pk,
-        notice=notice.pk, job=job["id"], project_code=project.code, warning=warning.pk, public_id=project.public_id,
+        notice=notice.pk, job=job["id"], project_code=project.code, public_id=project.public_id,
         receipt=signing.dumps({"code": clues["assigned"].tracking_code, "warn": []}, salt=RECEIPT_SALT),
         start=(today - timezone.timedelta(days=30)).isoformat(), end=today.isoformat())
     return {"users": users, "clues": clues, "ids": ids}
