@@ -24,10 +24,17 @@ migrate: venv
 	$(PY) manage.py migrate --noinput
 
 ## run: install, migrate, load reference and demo data, then serve web + Celery worker + beat (Ctrl-C stops all)
-run: migrate
+## `make run PORT=8001`, `make run HOST=0.0.0.0` (reachable from the local network; see README)
+# HOST is not read from the environment: zsh and other shells set HOST to the machine's name.
+HOST = 127.0.0.1
+PORT ?= 8000
+run: export WEB_BIND ?= $(HOST):$(PORT)
+run: export DJANGO_SETTINGS_MODULE ?= config.settings.demo
+run: venv
+	$(PY) manage.py check_bind
+	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py collectstatic --noinput -v0
-	@echo "Web: $${SITE_BASE_URL:-http://127.0.0.1:8000}  (worker and beat start below; Ctrl-C stops all three)"
+	$(PY) manage.py welcome
 	$(VENV)/bin/honcho -f Procfile start
 
 ## test: install what the suite needs, then ruff and pytest against PostgreSQL and Redis

@@ -22,6 +22,11 @@ class User(AbstractUser):
         # Chinese order: family name first, no space (郝向松, not 向松 郝).
         return f"{self.last_name}{self.first_name}".strip()
 
+    def get_short_name(self):
+        # What the admin greets with ("欢迎, …"): the whole name, as a Chinese office addresses a colleague,
+        # never the given name alone (建国) nor a slice of a title (统管理员 of 系统管理员).
+        return self.display_name
+
     @property
     def display_name(self):
         return self.get_full_name() or self.username
@@ -36,6 +41,11 @@ class User(AbstractUser):
         if self.is_superuser and Role.ADMIN in roles:
             return True
         return bool(self.role_codes & {str(r) for r in roles})
+
+    @property
+    def is_wage_manager_only(self):
+        """A 劳资专管员 (a contractor's employee, not government staff): their project pages only."""
+        return not self.is_superuser and self.role_codes == {Role.WAGE_MANAGER.value}
 
     @property
     def role_labels(self):

@@ -54,6 +54,7 @@ ROLE_PERMISSIONS = {
         "projects.*",
         "clues.*",
         "notifications.*",
+        "wage_warnings.*",
         "auth.view_group",
         "django_celery_beat.*",
     ],

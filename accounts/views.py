@@ -22,6 +22,8 @@ def home(request):
         return redirect("dispatch:unit")
     if user.has_role(Role.SUPERVISOR):
         return redirect("reports:board")
+    if user.has_role(Role.WAGE_MANAGER):
+        return redirect("projects:list")
     today = timezone.localdate()
     calendar = WorkCalendar.around(today, 10)
     return render(request, "home.html", {

@@ -74,7 +74,7 @@ INSERT INTO clues_clue (
     amount_owed, description, risk_color, risk_reasons, is_repeat_visitor, unit_id, assigned_at, claimed_at,
     resolved_at, closed_at, claim_deadline, response_deadline, close_deadline, next_deadline_at, is_overdue,
     result, amount_recovered, workers_paid, resolution_note, followup_satisfied, followup_note, followup_at,
-    version, ladder_dirty, request_digest)
+    version, ladder_dirty, request_digest, amount_implausible)
 SELECT
     'B' || lpad(s.i::text, 9, '0'),
     (ARRAY['qr','web','hotline_12333','hotline_12345','walk_in','letter_visit','national_platform',
@@ -101,7 +101,7 @@ SELECT
     CASE WHEN s.status IN ('resolved', 'closed') AND s.r_money < 0.45 THEN 1 + (s.i %% 30) END,
     '', CASE WHEN s.status = 'closed' AND s.r_follow < 0.6 THEN s.r_follow < 0.57 END, '',
     CASE WHEN s.status = 'closed' AND s.r_follow < 0.6 THEN s.closed_guess + interval '2 days' END,
-    1, false, ''
+    1, false, '', false
 FROM shaped AS s
 """
 

@@ -29,12 +29,12 @@ FILL_CLUES = """
 INSERT INTO clues_clue (tracking_code, channel, status, received_at, created_at, employer_name, employer_key,
     employer_credit_code, project_name, work_address, complainant_name, complainant_phone, complainant_id_number,
     worker_count, amount_owed, description, risk_color, risk_reasons, is_repeat_visitor, is_overdue, result,
-    resolution_note, followup_note, version, unit_id, closed_at, ladder_dirty, request_digest)
+    resolution_note, followup_note, version, unit_id, closed_at, ladder_dirty, request_digest, amount_implausible)
 SELECT 'B' || lpad(g::text, 9, '0'), 'web', 'closed', now() - (g %% 1000) * interval '1 day', now(),
     '用人单位' || (g %% 5000), 'key' || (g %% 5000), '', '', '', '王勇', '139' || lpad((g %% 100000000)::text, 8, '0'),
     '', 1 + g %% 40, (g %% 900000)::numeric, '', 'blue', '[]'::jsonb, false, false, 'paid_in_full', '', '', 1,
     (ARRAY(SELECT id FROM dispatch_unit WHERE kind <> 'city' ORDER BY id))[1 + g %% 29],
-    now() - (g %% 1000) * interval '1 day' + interval '5 days', false, ''
+    now() - (g %% 1000) * interval '1 day' + interval '5 days', false, '', false
 FROM generate_series(%s, %s) AS g
 """
 

@@ -21,9 +21,9 @@ from .filters import ORDERING_FIELDS, ClueFilter, clue_list_queryset
 from .intake_fields import can_enter_clues, format_month
 from .models import Channel, Clue
 from .personal_data import VIA_API, masked_values, personal_data_for
-from .public_forms import clean_public_clue
+from .public_forms import API_CONFIRM_HINT, clean_public_clue
 from .services import clue_create
-from .triage import UnitDirectory, suggest_department, suggest_district
+from .triage import suggest_department, suggest_district, unit_directory
 
 CONSENT_CHANNELS = {Channel.QR, Channel.WEB}
 
@@ -96,6 +96,9 @@ class ClueCreateSerializer(serializers.Serializer):
     consent = serializers.BooleanField(
         label=gettext_lazy("同意个人信息处理"), required=False, default=False,
         help_text=gettext_lazy("渠道为 qr 或 web 时必须为 true"))
+    confirm_amount = serializers.BooleanField(
+        label=gettext_lazy("金额无误"), required=False, default=False,
+        help_text=gettext_lazy("平均每人每月欠薪高于研判规则的上限(默认30000元)时必须为 true,否则返回 400"))
 
     def validate_received_at(self, value):
         if value and value > timezone.now():
@@ -104,7 +107,8 @@ class ClueCreateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
 
-        checked = clean_public_clue(self.initial_data, attrs.get("attachments") or [])
+        checked = clean_public_clue(self.initial_data, attrs.get("attachments") or [],
+                                    confirm_hint=API_CONFIRM_HINT)
         errors = dict(checked.errors)
         if attrs["channel"] not in CONSENT_CHANNELS:
             errors.pop("consent", None)  # staff channels: recorded under the authority's statutory duty
@@ -138,7 +142,7 @@ class ClueSerializer(serializers.ModelSerializer):
     class Meta:
         model = Clue
         fields = ["id", "tracking_code", "channel", "external_id", "status", "risk_color", "risk_reasons",
-                  "suggested_units", "possible_duplicates", "is_repeat_visitor", "deadlines",
+                  "suggested_units", "possible_duplicates", "is_repeat_visitor", "amount_implausible", "deadlines",
                   "next_deadline_at", "unit", "is_overdue", "received_at", "created_at", "created_by",
                   "employer_name", "employer_credit_code", "project_code", "project_registered_name",
                   "project_name", "work_address", "district_code", "complainant_name", "complainant_phone",
@@ -181,10 +185,9 @@ class ClueSerializer(serializers.ModelSerializer):
                                     ("close", clue.close_deadline), ("retransfer", clue.retransfer_deadline))}
 
     def _units(self):
-        # One query per response for the reasons ("why") of the suggestions, not one per clue.
-
+        # The reference snapshot once per response for the reasons ("why") of the suggestions, not per clue.
         if "_triage_units" not in self.context:
-            self.context["_triage_units"] = UnitDirectory()
+            self.context["_triage_units"] = unit_directory()
         return self.context["_triage_units"]
 
     @extend_schema_field({"type": "array", "items": {"type": "object", "properties": {
@@ -311,7 +314,7 @@ class ClueViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retriev
         clue, created = clue_create(
             channel=attrs["channel"], data=data, created_by=request.user, received_at=attrs.get("received_at"),
             idempotency_key=_idempotency_key(request), attachments=checked.attachments,
-            consent=checked.consent)
+            consent=checked.consent, snapshot=checked.snapshot)
         clue = self.get_queryset().get(pk=clue.pk)
         body = ClueCreatedSerializer(clue, context=self.get_serializer_context()).data
         body["warnings"] = checked.warnings

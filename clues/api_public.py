@@ -26,6 +26,7 @@ from core.ratelimit import PublicRateThrottle
 from .lifecycle import TEXT_LIMITS
 from .models import Channel
 from .public_forms import (
+    API_CONFIRM_HINT,
     clean_public_clue,
     file_public_clue,
     find_tracked_clue,
@@ -69,6 +70,10 @@ class PublicClueRequestSerializer(serializers.Serializer):
         child=serializers.FileField(), required=False, max_length=5,
         help_text=gettext_lazy("仅 multipart/form-data:最多5个 JPEG/PNG/PDF,每个不超过10MB"))
     consent = serializers.BooleanField(help_text=gettext_lazy("同意个人信息处理说明,必须为 true"))
+    confirm_amount = serializers.BooleanField(
+        required=False, default=False,
+        help_text=gettext_lazy("金额无误。平均每人每月欠薪(金额 ÷ 人数 ÷ 起止月数,未填起始月份按12个月计)高于研判规则"
+                               "的上限(默认30000元)时必须为 true,否则返回 400,错误在 amount_owed"))
 
 
 class PublicClueCreatedSerializer(serializers.Serializer):
@@ -106,6 +111,10 @@ class PublicProgressSerializer(serializers.Serializer):
     merged_into = serializers.CharField(allow_blank=True,
                                         help_text=gettext_lazy("已合并时为原线索的查询码,进度显示原线索的"))
     result = serializers.CharField(allow_blank=True)
+    result_text = serializers.CharField(allow_blank=True, help_text=gettext_lazy("办结后用平实的话说明办理结果"))
+    amount_recovered = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True,
+                                                help_text=gettext_lazy("办结后追回的工资(元)"))
+    workers_paid = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("办结后拿到工资的人数"))
     timeline = TimelineItemSerializer(many=True)
     deadlines = DeadlinesSerializer()
     followup = FollowupStateSerializer()
@@ -138,6 +147,9 @@ def _progress_body(clue):
         "unit": progress["unit"],
         "merged_into": progress["merged_into_code"],
         "result": progress["result"],
+        "result_text": progress["result_text"],
+        "amount_recovered": progress["amount_recovered"],
+        "workers_paid": progress["workers_paid"],
         "timeline": progress["timeline"],
         "deadlines": {item["name"]: item["at"] for item in progress["deadlines"]},
         "followup": progress["followup"],
@@ -182,7 +194,7 @@ class PublicClueCreateView(PublicAPIView):
         files = request.FILES.getlist("attachments") if hasattr(request.FILES, "getlist") else []
         if not hasattr(data, "getlist") and data.get("attachments") not in (None, "", []):
             raise serializers.ValidationError({"attachments": [_("附件请用 multipart/form-data 上传。")]})
-        checked = clean_public_clue(data, files)
+        checked = clean_public_clue(data, files, confirm_hint=API_CONFIRM_HINT)
         if checked.errors:
             raise serializers.ValidationError(checked.errors)
         clue, created = file_public_clue(checked, channel=Channel.WEB, client_key=key, source="api")

@@ -233,3 +233,11 @@ def store_attachment(clue, upload):
     attachment.file.save(f"{secrets.token_hex(16)}.{EXTENSIONS[kind]}", ContentFile(data), save=False)
     attachment.save()
     return attachment
+
+
+def discard_stored(attachments):
+    """Remove the files of attachments whose transaction did not commit: their rows are gone, so nothing
+    else would ever point at (or delete) them."""
+    for attachment in attachments:
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from units.workdays import deadline_after
+from units import reference_cache
+from units.workdays import calendar
 
 from .models import DEADLINE_KINDS, Clue, DeadlinePolicy, Status
 
@@ -34,34 +35,38 @@ CLOCKS = {c.kind: c for c in [
 ]}
 
 
-def policy_for(clue):
+def policies(snapshot=None):
+    """{risk colour: DeadlinePolicy}, read once per process and again after any change (units.reference_cache)."""
+    snapshot = snapshot or reference_cache.snapshot()
+    return snapshot.get("deadline_policies", lambda: {p.risk_color: p for p in DeadlinePolicy.objects.all()})
+
+
+def policy_for(clue, snapshot=None):
     """The deadline policy of the clue's risk colour (DOMAIN.md's defaults if an administrator deleted it)."""
-    policy = DeadlinePolicy.objects.filter(risk_color=clue.risk_color).first()
+    policy = policies(snapshot).get(clue.risk_color)
     if policy is None:
         policy = DeadlinePolicy(risk_color=clue.risk_color, close_days=5 if clue.risk_color == "red" else 15)
     return policy
 
 
-def deadline_for(kind, origin, policy):
+def deadline_for(kind, origin, policy, snapshot=None):
     """The deadline of clock `kind` started at `origin` under `policy`."""
-    if kind == "claim":
-        return deadline_after(origin, policy.claim_days)
-    if kind == "response":
-        return deadline_after(origin, policy.response_days)
-    if kind == "close":
-        return deadline_after(origin, policy.close_days)
     if kind == "retransfer":
         return origin + dt.timedelta(hours=policy.retransfer_hours)
-    raise ValueError(f"unknown clock {kind!r}")
+    days = {"claim": policy.claim_days, "response": policy.response_days, "close": policy.close_days}
+    if kind not in days:
+        raise ValueError(f"unknown clock {kind!r}")
+    return calendar(snapshot).deadline_after(origin, days[kind])
 
 
-def start(clue, kinds, origin, policy=None):
+def start(clue, kinds, origin, policy=None, snapshot=None):
     """Start the clocks `kinds` on `clue` (unsaved) counting from `origin`."""
     if not kinds:
         return
-    policy = policy or policy_for(clue)
+    snapshot = snapshot or reference_cache.snapshot()
+    policy = policy or policy_for(clue, snapshot)
     for kind in kinds:
-        setattr(clue, CLOCKS[kind].field, deadline_for(kind, origin, policy))
+        setattr(clue, CLOCKS[kind].field, deadline_for(kind, origin, policy, snapshot))
 
 
 def running_deadlines(clue):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from units.models import Unit
+from units.selectors import active_units
 
 from .importer import EXTENSIONS
 from .intake_fields import format_month
@@ -49,7 +50,7 @@ def _text(label, *, max_length=None, attrs=None, widget=None, help_text=""):
 
 
 def district_choices():
-    rows = Unit.objects.filter(kind=Unit.Kind.DISTRICT, is_active=True).order_by("sort_order", "code")
+    rows = active_units(Unit.Kind.DISTRICT)
     return [("", _("— 请选择 —"))] + [(u.code, f"{u.name}({u.code})") for u in rows]
 
 
@@ -93,6 +94,8 @@ class StaffClueForm(forms.Form):
                         attrs={"rows": 5})
     attachments = MultipleFileField(label=gettext_lazy("附件"), required=False,
                                     help_text=gettext_lazy("最多5个,JPEG、PNG或PDF,每个不超过10MB"))
+    confirm_amount = forms.BooleanField(label=gettext_lazy("金额无误:已与反映人核对金额、人数和月份"),
+                                        required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,6 +108,13 @@ class StaffClueForm(forms.Form):
             self.initial["received_at"] = now.replace(second=0, microsecond=0)
         self.warnings = {}
         self.clue_data = {}
+        self.checked = None
+        self.snapshot = None
+
+    @property
+    def asks_amount_confirmation(self):
+        """The amount is far above what the workers could be owed: the form shows the 金额无误 box."""
+        return self.checked is not None and self.checked.implausible_amount is not None
 
     def clean_received_at(self):
         value = self.cleaned_data["received_at"]
@@ -118,7 +128,7 @@ class StaffClueForm(forms.Form):
         uploads = self.files.getlist("attachments") if hasattr(self.files, "getlist") else []
         # The public side's checks (full-width digits, odd input, attachments) around the shared field rules;
         # consent is the public form's question: staff record a clue under their statutory duty.
-        checked = clean_public_clue(self.data, uploads)
+        checked = self.checked = clean_public_clue(self.data, uploads, confirm_hint=STAFF_CONFIRM_HINT)
         for name, messages in checked.errors.items():
             if name == "consent":
                 continue
@@ -126,8 +136,12 @@ class StaffClueForm(forms.Form):
                 self.add_error(name if name in self.fields else None, message)
         self.warnings = checked.warnings
         self.clue_data = checked.data
+        self.snapshot = checked.snapshot
         cleaned["attachments"] = checked.attachments
         return cleaned
+
+
+STAFF_CONFIRM_HINT = gettext_lazy("与反映人核对无误的,请勾选“金额无误”后再保存。")
 
 
 def staff_form_initial_from(clue):

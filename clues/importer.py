@@ -29,7 +29,9 @@ from accounts.models import User
 from core.api import ApplicationError
 from core.tasks import send as send_task
 from projects.models import Project
+from units import reference_cache
 from units.models import Unit
+from units.selectors import active_units
 from units.workdays import SHANGHAI
 
 from .intake_fields import FIELD_LABELS, clean_clue_fields
@@ -268,9 +270,8 @@ def parse_received_at(value, *, now=None):
 
 
 def _district_lookup():
-
     lookup = {}
-    for unit in Unit.objects.filter(kind=Unit.Kind.DISTRICT, is_active=True):
+    for unit in active_units(Unit.Kind.DISTRICT):
         for key in (unit.code, unit.name, unit.full_name):
             if key:
                 lookup[key] = unit.code
@@ -305,7 +306,7 @@ def _cell_text(value):
     return str(value).strip()
 
 
-def _clean_row(values, *, districts, known_projects, now):
+def _clean_row(values, *, districts, known_projects, now, snapshot=None):
     """One row's values → (external_id, received_at, data for clue_create, errors, warnings)."""
     errors, warnings = [], []
 
@@ -337,7 +338,7 @@ def _clean_row(values, *, districts, known_projects, now):
         if not _cell_text(values.get("project_name")):
             raw["project_name"] = project_code
 
-    cleaned = clean_clue_fields(raw)
+    cleaned = clean_clue_fields(raw, snapshot=snapshot)
     for name, messages in cleaned.errors.items():
         header = HEADER_BY_INPUT.get(name, str(FIELD_LABELS.get(name, name)))
         errors.extend(f"{header}:{message}" for message in messages)
@@ -383,15 +384,17 @@ def import_national_file(path_or_file, *, user, progress=None, filename=""):
 
 
 def _import_row(row_number, values, *, user, report, districts, known_projects, now, clue_create):
+    # The reference data as of this row: an administrator's change during a long import applies from the next row.
+    snapshot = reference_cache.snapshot()
     external_id, received_at, data, errors, warnings = _clean_row(
-        values, districts=districts, known_projects=known_projects, now=now)
+        values, districts=districts, known_projects=known_projects, now=now, snapshot=snapshot)
     if errors:
         report.errors.append((row_number, errors))
         return
     try:
         with transaction.atomic():
             clue, created = clue_create(channel=Channel.NATIONAL_PLATFORM, data=data, created_by=user,
-                                        received_at=received_at)
+                                        received_at=received_at, snapshot=snapshot)
     except ApplicationError as exc:
         reasons = [f"{HEADER_BY_INPUT.get(k, k)}:{m}" for k, ms in exc.fields.items() for m in ms]
         report.errors.append((row_number, reasons or [exc.message]))

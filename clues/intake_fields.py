@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import TRIAGE_ROLES, has_any_role
 from core.identity import check_credit_code, normalize_mobile, parse_resident_id
 from projects.models import Project
+from units import reference_cache
 from units.models import Unit
+from units.selectors import active_unit
+
+from .models import TriageSettings
+from .triage import format_money, implausible_amount
 
 # Input names (the API's and the forms'), with the label used in messages that name the field.
 FIELD_LABELS = {
@@ -53,6 +58,9 @@ class CleanResult:
     data: dict = field(default_factory=dict)  # named as clues.services.CLUE_FIELDS
     errors: dict = field(default_factory=dict)  # {input name: [messages]}
     warnings: dict = field(default_factory=dict)
+    # Yuan per worker and month when that is above the city's ceiling (clues.triage.implausible_amount).
+    implausible_amount: Decimal | None = None
+    snapshot: object = None  # the reference data the values were checked against; clue_create takes it on
 
     @property
     def ok(self):
@@ -73,9 +81,9 @@ def _text(value):
     return str(value).strip()
 
 
-def clean_clue_fields(raw, *, today=None):
+def clean_clue_fields(raw, *, today=None, snapshot=None):
     """Check and normalise the reported fields of one clue; never raises for bad input."""
-    result = CleanResult()
+    result = CleanResult(snapshot=snapshot or reference_cache.snapshot())
     today = today or timezone.localdate()
     values = {name: _text(raw.get(name)) for name in INPUT_FIELDS}
 
@@ -98,7 +106,25 @@ def clean_clue_fields(raw, *, today=None):
     _clean_worker_count(raw.get("worker_count"), result)
     _clean_amount(raw.get("amount_owed"), result)
     _clean_months(raw.get("owed_from"), raw.get("owed_to"), today, result)
+    _check_amount_plausible(today, result)
     return result
+
+
+def _check_amount_plausible(today, result):
+    """金额存疑: an amount far above what the workers could be owed for the months given is accepted with a
+    warning here; the worker's own form and API ask for a confirmation (clues.public_forms)."""
+    if {"amount_owed", "worker_count", "owed_from", "owed_to"} & set(result.errors):
+        return
+    if "amount_owed" not in result.data or "worker_count" not in result.data:
+        return
+    rules = TriageSettings.current()
+    per = implausible_amount(result.data["amount_owed"], result.data["worker_count"], result.data.get("owed_from"),
+                             result.data.get("owed_to"), today=today, rules=rules)
+    if per is None:
+        return
+    result.implausible_amount = per
+    result.add_warning("amount_owed", _("平均每人每月约%(per)s元,高于%(limit)s元,请核实金额(单位:元)。") % {
+        "per": format_money(per), "limit": format_money(rules.implausible_monthly_wage)})
 
 
 def _clean_credit_code(value, result):
@@ -130,7 +156,7 @@ def _clean_district(code, result):
 
     if not code:
         return
-    district = Unit.objects.filter(code=code, kind=Unit.Kind.DISTRICT, is_active=True).first()
+    district = active_unit(code, Unit.Kind.DISTRICT, snapshot=result.snapshot)
     if district is None:
         result.add_error("district_code", _("请选择乌兰察布市的一个旗县市区。"))
         return

@@ -98,6 +98,20 @@ STATUS_PUBLIC_TEXT = {
     Status.RESOLVED: gettext_lazy("%(unit)s已办结,市级正在审核"),
     Status.CLOSED: gettext_lazy("已办结"),
 }
+# What the worker reads when the clue is closed: the result in plain words, not the category's name.
+RESULT_PUBLIC_TEXT = {
+    Result.PAID_IN_FULL: gettext_lazy("经%(unit)s核查处理,拖欠的工资已经足额支付。"),
+    Result.PAID_PARTIALLY: gettext_lazy("经%(unit)s核查处理,用人单位已支付部分工资,剩下的部分已签订分期支付协议,"
+                                        "请按协议约定的时间留意到账。"),
+    Result.NO_ARREARS: gettext_lazy("经%(unit)s核实,没有发现拖欠工资的情况。如您有新的证据,可以重新反映或拨打12333。"),
+    Result.ARBITRATION: gettext_lazy("经%(unit)s核查,这一争议需要通过劳动仲裁或诉讼解决,承办单位已告诉您怎样申请。"),
+    Result.POLICE: gettext_lazy("用人单位涉嫌拒不支付劳动报酬罪,%(unit)s已将案件移送公安机关。"),
+    Result.UNREACHABLE: gettext_lazy("%(unit)s多次联系您都没有联系上,线索已办结。"
+                                     "如仍被拖欠工资,请重新反映或拨打12333。"),
+    Result.DUPLICATE: gettext_lazy("这件事已经在同一事项的另一条线索中办理。"),
+    Result.OUT_OF_SCOPE: gettext_lazy("经%(unit)s核查,这件事不属于欠薪线索的受理范围,承办单位已告诉您可以向哪里反映。"),
+    Result.OTHER: gettext_lazy("%(unit)s已办结,办理情况见下面的办理过程。"),
+}
 
 
 # --- who may do what --------------------------------------------------------------------------------------
@@ -165,20 +179,28 @@ def _event(clue, kind, *, actor=None, from_status="", to_status="", note="", pub
            data=None, at=None):
     return ClueEvent.objects.create(
         clue=clue, kind=kind, at=at or timezone.now(), actor=actor,
-        actor_unit=getattr(actor, "unit", None), from_status=from_status, to_status=to_status, note=note,
+        actor_unit_id=getattr(actor, "unit_id", None), from_status=from_status, to_status=to_status, note=note,
         is_public=public, public_note=public_note, data=data or {})
 
 
 # --- moves ------------------------------------------------------------------------------------------------
 
-def record_received(clue, actor=None):
-    """The first event of every clue: it entered the pool (统一归集); the clocks `receive` declares start,
-    counted from when the clue was first received."""
+def start_received(clue, snapshot=None):
+    """Start the clocks `receive` declares on a clue, counted from when it was first received; intake calls
+    it before the clue's first save, so the clue is written once, with its deadlines."""
     t = TRANSITIONS["receive"]
-    clocks.start(clue, t.starts, clue.received_at)
+    clocks.start(clue, t.starts, clue.received_at, snapshot=snapshot)
     clocks.refresh(clue, timezone.now())
-    clue.save(update_fields=[*(clocks.CLOCKS[k].field for k in t.starts), "next_deadline_at", "is_overdue",
-                             "ladder_dirty"])
+
+
+def record_received(clue, actor=None, *, started=False):
+    """The first event of every clue: it entered the pool (统一归集). Unless `started` (by `start_received`
+    before the clue was saved), the clocks `receive` declares start now and are saved on the clue."""
+    t = TRANSITIONS["receive"]
+    if not started:
+        start_received(clue)
+        clue.save(update_fields=[*(clocks.CLOCKS[k].field for k in t.starts), "next_deadline_at", "is_overdue",
+                                 "ladder_dirty"])
     return _event(clue, t.event, actor=actor, to_status=Status.RECEIVED, public=True,
                   at=clue.received_at, note=clue.get_channel_display(),
                   public_note=_("您反映的线索已归集受理"))
@@ -498,6 +520,14 @@ def public_subject(clue):
 def public_status_text(clue):
     unit = clue.unit.name if clue.unit_id else _("承办单位")
     return str(STATUS_PUBLIC_TEXT[clue.status]) % {"unit": unit}
+
+
+def public_result_text(clue):
+    """The closed clue's result in plain words for the worker ("" while it is not closed)."""
+    if clue.status != Status.CLOSED or not clue.result:
+        return ""
+    unit = clue.unit.name if clue.unit_id else _("承办单位")
+    return str(RESULT_PUBLIC_TEXT[clue.result]) % {"unit": unit}
 
 
 def public_timeline(clue):

@@ -19,6 +19,8 @@ class Channel(models.TextChoices):
     TRANSFER_IN = "transfer_in", _("其他机关移送")
 
 
+# The channels a worker files through personally (the public form and API); staff enter the others.
+PUBLIC_CHANNELS = [Channel.QR, Channel.WEB]
 STAFF_CHANNELS = [Channel.HOTLINE_12333, Channel.HOTLINE_12345, Channel.WALK_IN, Channel.LETTER_VISIT,
                   Channel.TRANSFER_IN]
 
@@ -49,6 +51,11 @@ class Result(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+# The clues a new one may duplicate (open, not merged) and those that make a repeat visit (closed, not merged):
+# the conditions of the triage look-ups and of the partial indexes that serve them.
+OPEN = models.Q(merged_into__isnull=True) & ~models.Q(status=Status.CLOSED)
+CLOSED = models.Q(status=Status.CLOSED, merged_into__isnull=True)
+
 # Results where money moved: amount recovered and workers paid are required.
 MONEY_RESULTS = {Result.PAID_IN_FULL, Result.PAID_PARTIALLY}
 
@@ -74,10 +81,9 @@ class Clue(models.Model):
 
     # What the worker reported.
     employer_name = models.CharField(_("用人单位"), max_length=200)
-    employer_key = models.CharField(max_length=200, db_index=True, editable=False,
+    employer_key = models.CharField(max_length=200, editable=False,
                                     help_text="normalised employer name for duplicate matching")
-    employer_credit_code = models.CharField(_("用人单位统一社会信用代码"), max_length=18, blank=True,
-                                            db_index=True)
+    employer_credit_code = models.CharField(_("用人单位统一社会信用代码"), max_length=18, blank=True)
     project = models.ForeignKey("projects.Project", verbose_name=_("工程项目"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="clues")
     project_name = models.CharField(_("项目名称(反映人填写)"), max_length=200, blank=True)
@@ -85,8 +91,8 @@ class Clue(models.Model):
     district = models.ForeignKey("units.Unit", verbose_name=_("务工所在旗县市区"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     complainant_name = models.CharField(_("反映人姓名"), max_length=50)
-    complainant_phone = models.CharField(_("反映人手机号"), max_length=20, db_index=True)
-    complainant_id_number = models.CharField(_("反映人身份证号"), max_length=18, blank=True, db_index=True)
+    complainant_phone = models.CharField(_("反映人手机号"), max_length=20)
+    complainant_id_number = models.CharField(_("反映人身份证号"), max_length=18, blank=True)
     worker_count = models.PositiveIntegerField(_("欠薪人数"), default=1)
     amount_owed = models.DecimalField(_("欠薪金额(元)"), max_digits=14, decimal_places=2, default=0)
     owed_from = models.DateField(_("欠薪起始月份"), null=True, blank=True)
@@ -103,6 +109,9 @@ class Clue(models.Model):
     suggested_department = models.ForeignKey("units.Unit", verbose_name=_("建议行业部门"), null=True,
                                              blank=True, on_delete=models.SET_NULL, related_name="+")
     is_repeat_visitor = models.BooleanField(_("重复访"), default=False)
+    amount_implausible = models.BooleanField(
+        _("金额存疑"), default=False,
+        help_text=_("平均每人每月欠薪高于研判规则中的上限(金额可能填错,须核实)"))
 
     # Routing and handling (set by clues.lifecycle only).
     unit = models.ForeignKey("units.Unit", verbose_name=_("承办单位"), null=True, blank=True,
@@ -127,7 +136,7 @@ class Clue(models.Model):
     resolution_note = models.TextField(_("办理情况"), blank=True)
     # Set whenever the clocks may have changed; the supervision sweep brings the ladder steps in line and clears it.
     ladder_dirty = models.BooleanField(default=True, editable=False)
-    merged_into = models.ForeignKey("self", verbose_name=_("合并至"), null=True, blank=True,
+    merged_into = models.ForeignKey("self", verbose_name=_("合并至"), null=True, blank=True, db_index=False,
                                     on_delete=models.PROTECT, related_name="merged_duplicates")
     followup_satisfied = models.BooleanField(_("回访满意"), null=True, blank=True)
     followup_note = models.CharField(_("回访意见"), max_length=500, blank=True)
@@ -147,6 +156,20 @@ class Clue(models.Model):
                          condition=models.Q(next_deadline_at__isnull=False)),
             models.Index(fields=["project", "received_at"], name="clue_project_received"),
             models.Index(fields=["id"], name="clue_ladder_dirty", condition=models.Q(ladder_dirty=True)),
+            # The triage look-ups (clues.triage._arms): each arm an equality on the first column, ordered by the
+            # second, inside a partial index of just the clues it may match — so its best plan reads only that
+            # complainant's or project's rows, with or without planner statistics. No index serves a condition
+            # like "not merged" on its own (merged_into is indexed only where set), so none can be read whole.
+            models.Index(fields=["complainant_phone", "received_at"], name="clue_open_phone", condition=OPEN),
+            models.Index(fields=["complainant_id_number", "received_at"], name="clue_open_id_number",
+                         condition=OPEN & ~models.Q(complainant_id_number="")),
+            models.Index(fields=["project_name", "received_at"], name="clue_open_project_name",
+                         condition=OPEN & ~models.Q(project_name="")),
+            models.Index(fields=["complainant_phone", "closed_at"], name="clue_closed_phone", condition=CLOSED),
+            models.Index(fields=["complainant_id_number", "closed_at"], name="clue_closed_id_number",
+                         condition=CLOSED & ~models.Q(complainant_id_number="")),
+            models.Index(fields=["merged_into"], name="clue_merged_into",
+                         condition=models.Q(merged_into__isnull=False)),
         ]
 
     def __str__(self):
@@ -233,6 +256,10 @@ class TriageSettings(models.Model):
     orange_amount = models.DecimalField(_("橙色:金额不低于(元)"), max_digits=14, decimal_places=2,
                                         default=100000)
     orange_workers = models.PositiveIntegerField(_("橙色:人数不少于"), default=10)
+    implausible_monthly_wage = models.DecimalField(
+        _("金额存疑:平均每人每月欠薪高于(元)"), max_digits=14, decimal_places=2, default=30000,
+        help_text=_("欠薪金额 ÷ 人数 ÷ 欠薪月数(起止月份都算;未填起始月份按12个月计)高于此数时,"
+                    "反映人须确认金额无误,研判时标为“金额存疑”"))
     duplicate_window_days = models.PositiveIntegerField(_("同项目同单位视为重复的天数"), default=90)
     repeat_window_days = models.PositiveIntegerField(_("重复访回溯天数"), default=180)
     updated_at = models.DateTimeField(auto_now=True)

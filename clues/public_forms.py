@@ -17,6 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,11 +26,13 @@ from core.api import Conflict
 from core.identity import normalize_mobile
 from projects.models import Project
 from units.models import Unit
+from units.selectors import active_units
 
 from .attachments import prepare_uploads
 from .intake_fields import INPUT_FIELDS, MAX_LENGTHS, clean_clue_fields, parse_amount
 from .models import Channel, Clue
 from .services import clue_create, normalise_tracking_code
+from .triage import format_money
 
 MAX_DESCRIPTION = MAX_LENGTHS["description"]
 NUMBER_FIELDS = ("worker_count", "amount_owed")
@@ -47,8 +50,12 @@ class PublicClueInput:
     data: dict = field(default_factory=dict)  # named as clues.services.CLUE_FIELDS, ready for clue_create
     attachments: list = field(default_factory=list)
     consent: bool = False
+    amount_confirmed: bool = False
+    # Yuan per worker and month when above the city's ceiling: the worker must confirm the amount.
+    implausible_amount: Decimal | None = None
     errors: dict = field(default_factory=dict)  # {field: [Chinese messages]}
     warnings: dict = field(default_factory=dict)  # {field: [Chinese messages]}; never block a submission
+    snapshot: object = None  # the reference data it was checked against (units.reference_cache)
 
     @property
     def is_valid(self):
@@ -88,13 +95,18 @@ def _consent(value):
     return value == 1
 
 
-def clean_public_clue(raw, files=()):
-    """Check one public submission; `raw` is a dict or QueryDict of INPUT_FIELDS and consent, `files`
-    the uploads.
+FORM_CONFIRM_HINT = gettext_lazy("确认无误的,请勾选“金额无误”后再提交。")
+API_CONFIRM_HINT = gettext_lazy("确认无误的,请在请求中加上 \"confirm_amount\": true 后再提交。")
+
+
+def clean_public_clue(raw, files=(), *, confirm_hint=FORM_CONFIRM_HINT):
+    """Check one public submission; `raw` is a dict or QueryDict of INPUT_FIELDS, consent and
+    confirm_amount, `files` the uploads.
 
     The rules of the reported fields are the intake rules every channel shares
     (clues.intake_fields.clean_clue_fields); this adds what only the public side needs: input a browser or
-    a JSON client may send that no person typed, the consent and the attachments.
+    a JSON client may send that no person typed, the consent, the attachments, and the worker's own
+    confirmation of an amount far above what the workers could be owed (`confirm_hint` says how to give it).
     """
     getter = getattr(raw, "get", None)
     result = PublicClueInput()
@@ -114,11 +126,23 @@ def clean_public_clue(raw, files=()):
             pass  # clean_clue_fields says what is wrong with it
 
     cleaned = clean_clue_fields(values)
+    result.snapshot = cleaned.snapshot
     result.data = cleaned.data
     result.warnings = cleaned.warnings
     result.errors = {name: list(messages) for name, messages in cleaned.errors.items()}
     for name, problem in refused.items():
         result.errors[name] = [str(problem)]
+
+    result.implausible_amount = cleaned.implausible_amount
+    result.amount_confirmed = _consent(getter("confirm_amount") if getter else None)
+    if cleaned.implausible_amount is not None:
+        # Asked and answered: the amount stays a warning for staff, never an error once confirmed.
+        result.warnings.pop("amount_owed", None)
+        if not result.amount_confirmed:
+            result.add_error("amount_owed", _(
+                "按您填写的金额、人数和欠薪月份,平均每人每月被拖欠约%(per)s元,明显高于一般工资。"
+                "请核对金额(单位是元,不是分)、人数和月份。") % {"per": format_money(cleaned.implausible_amount)}
+                + str(confirm_hint))
 
     result.consent = _consent(getter("consent") if getter else None)
     if not result.consent:
@@ -160,7 +184,7 @@ def file_public_clue(checked, *, channel, client_key=None, source):
     if client_key:
         key = idempotency_key_for(source, client_key, checked.data["complainant_phone"])
     return clue_create(channel=channel, data=checked.data, idempotency_key=key,
-                       attachments=checked.attachments, consent=checked.consent)
+                       attachments=checked.attachments, consent=checked.consent, snapshot=checked.snapshot)
 
 
 # --- the page's form --------------------------------------------------------------------------------------
@@ -170,7 +194,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 def district_choices():
-    districts = Unit.objects.filter(kind=Unit.Kind.DISTRICT, is_active=True).order_by("sort_order", "code")
+    districts = active_units(Unit.Kind.DISTRICT)
     return [("", gettext_lazy("请选择(不清楚可不选)"))] + [(u.code, u.name) for u in districts]
 
 
@@ -230,9 +254,19 @@ class PublicClueForm(forms.Form):
         help_text=gettext_lazy("选填,最多5个,JPEG、PNG照片或PDF,每个不超过10MB(如考勤表、欠条、聊天记录截图)"),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
     consent = forms.BooleanField(label=gettext_lazy("我已阅读并同意上述个人信息处理说明"), required=False)
+    confirm_amount = forms.BooleanField(label=gettext_lazy("金额无误:我已核对金额、人数和月份"), required=False)
 
     REQUIRED = ("employer_name", "complainant_name", "complainant_phone", "worker_count", "amount_owed",
                 "consent")
+    # The order the page shows the fields in (templates/public/clue_form.html): the error summary lists the
+    # problems in this order, and the first of them gets the focus.
+    PAGE_ORDER = ("project_code", "project_name", "employer_name", "employer_credit_code", "district_code",
+                  "work_address", "worker_count", "amount_owed", "confirm_amount", "owed_from", "owed_to",
+                  "description", "attachments", "complainant_name", "complainant_phone", "complainant_id_number",
+                  "consent")
+    # Where a problem of a field that has no input of its own on the page is shown, and its short name.
+    ANCHORS = {"project_code": "project-section"}
+    SUMMARY_LABELS = {"project_code": gettext_lazy("工程项目"), "consent": gettext_lazy("个人信息处理说明")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -246,6 +280,33 @@ class PublicClueForm(forms.Form):
             self.fields[name].is_required_mark = True
         self.checked = None
         self.project = None
+
+    @property
+    def asks_amount_confirmation(self):
+        """The amount is far above what the workers could be owed: the page shows the 金额无误 box."""
+        return self.checked is not None and self.checked.implausible_amount is not None
+
+    def error_summary(self):
+        """[{name, anchor, label, message}] of every problem, in page order (what the summary at the top of
+        the page links to)."""
+        items = []
+        for name in self.PAGE_ORDER:
+            for message in self.errors.get(name, []):
+                label = self.SUMMARY_LABELS.get(name) or self.fields[name].label
+                items.append({"name": name, "anchor": self.ANCHORS.get(name, f"id_{name}"), "label": label,
+                              "message": message})
+        return items
+
+    def focus_first_error(self):
+        """Put `autofocus` on the first field in error, so even a browser without JavaScript opens the page
+        there; returns its name (None when nothing is wrong)."""
+        summary = self.error_summary()
+        if not summary:
+            return None
+        name = summary[0]["name"]
+        if name not in self.ANCHORS:
+            self.fields[name].widget.attrs.update({"autofocus": True, "data-first-error": True})
+        return name
 
     def clean(self):
         uploads = self.files.getlist("attachments") if hasattr(self.files, "getlist") else []
@@ -282,14 +343,66 @@ def search_projects(query, limit=20):
 
 
 def project_prefill(project):
-    """What a project's QR code fills into the form."""
+    """What a project's QR code fills into the form: the general contractor pays the wages (总包代发)."""
+    contractor = project.general_contractor if project.general_contractor_id else None
     return {
         "project_code": project.code,
-        "employer_name": project.contractor_name,
-        "employer_credit_code": project.contractor_credit_code,
+        "employer_name": contractor.name if contractor else project.contractor_name,
+        "employer_credit_code": contractor.credit_code if contractor else project.contractor_credit_code,
         "district_code": project.district.code if project.district_id else "",
         "work_address": project.address,
     }
+
+
+# Query parameters a link may fill into the form (the wage check's "反映欠薪" button): parameter → field.
+PREFILL_PARAMETERS = {"employer": "employer_name", "employer_credit_code": "employer_credit_code",
+                      "owed_from": "owed_from", "owed_to": "owed_to", "amount_owed": "amount_owed",
+                      "description": "description"}
+_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_AMOUNT_RE = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
+
+
+def prefill_from_query(query):
+    """The form's initial values a link carries, each kept only when it is something a person could have typed
+    there (a link is not trusted: nothing is checked or filed until the worker submits the form)."""
+    initial = {}
+    for parameter, name in PREFILL_PARAMETERS.items():
+        value = query.get(parameter, "")
+        if not isinstance(value, str) or not value.strip() or not usable_text(value):
+            continue
+        value = value.strip()
+        if name in ("owed_from", "owed_to") and not _MONTH_RE.match(value):
+            continue
+        if name == "amount_owed" and not _AMOUNT_RE.match(value):
+            continue
+        if len(value) > MAX_LENGTHS.get(name, 200):
+            continue
+        initial[name] = value
+    return initial
+
+
+def wage_report_query(project, months):
+    """The query of the clue form a worker opens from the wage check: the project, its general contractor, and
+    the months the payroll shows missing or short, with the shortfall that is known; empty when none is."""
+    flagged = [m for m in months if m.status != "paid"]
+    if not flagged:
+        return ""
+    prefill = project_prefill(project)
+    shortfall = sum((m.shortfall for m in flagged if m.shortfall is not None), Decimal("0"))
+    parts = []
+    for m in flagged:
+        if m.status == "missing":
+            parts.append(_("%(month)s 工资表中没有我的记录") % {"month": f"{m.month:%Y-%m}"})
+        else:
+            parts.append(_("%(month)s 应发 %(due)s 元、实发 %(paid)s 元") % {
+                "month": f"{m.month:%Y-%m}", "due": m.wage_due, "paid": m.wage_paid})
+    params = {"project": project.code, "employer": prefill["employer_name"],
+              "employer_credit_code": prefill["employer_credit_code"],
+              "owed_from": f"{flagged[0].month:%Y-%m}", "owed_to": f"{flagged[-1].month:%Y-%m}",
+              "description": _("工资查询显示:%(items)s。") % {"items": ";".join(parts)}}
+    if shortfall > 0:
+        params["amount_owed"] = f"{shortfall:.2f}"
+    return urlencode({key: value for key, value in params.items() if value})
 
 
 def find_tracked_clue(tracking_code, phone):
@@ -334,6 +447,10 @@ def public_progress(clue):
         "received_at": clue.received_at,
         "closed_at": subject.closed_at if subject.status == Clue.Status.CLOSED else None,
         "result": subject.get_result_display() if subject.status == Clue.Status.CLOSED else "",
+        "result_text": lifecycle.public_result_text(subject),
+        "amount_recovered": subject.amount_recovered if subject.status == Clue.Status.CLOSED else None,
+        "amount_recovered_text": _yuan(subject.amount_recovered) if subject.status == Clue.Status.CLOSED else "",
+        "workers_paid": subject.workers_paid if subject.status == Clue.Status.CLOSED else None,
         "timeline": lifecycle.public_timeline(subject),
         "deadlines": deadlines,
         "has_deadlines": bool(running),
@@ -344,6 +461,13 @@ def public_progress(clue):
             "at": clue.followup_at,
         },
     }
+
+
+def _yuan(amount):
+    """96000.00 → '96,000'; 1234.5 → '1,234.50' ("" for none)."""
+    if not amount:
+        return ""
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
 
 
 def submit_followup(clue, *, satisfied, note):

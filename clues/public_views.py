@@ -21,6 +21,7 @@ from core.identity import mask_mobile
 from core.middleware import unavailable_response
 from core.ratelimit import check_request
 from projects.models import Project
+from projects.selectors import find_worker_wages, project_by_public_id
 
 from .models import Channel, Clue
 from .public_forms import (
@@ -28,6 +29,7 @@ from .public_forms import (
     file_public_clue,
     find_tracked_clue,
     new_form_key,
+    prefill_from_query,
     project_for_qr,
     project_prefill,
     public_progress,
@@ -36,6 +38,7 @@ from .public_forms import (
     submit_followup,
     usable_text,
     valid_client_key,
+    wage_report_query,
 )
 from .services import normalise_tracking_code
 
@@ -82,28 +85,33 @@ def _form_page(request, *, entry, project=None, notice="", form=None, status=200
     if query.strip():
         verdict = check_request(request, "search")
         if not verdict.allowed:
+            blank = form or _blank_form(entry, project, request.GET)
             return _too_many(request, verdict, "public/clue_form.html", _form_context(
-                request, entry=entry, project=project, notice=notice, form=form or _blank_form(entry, project),
-                query=query, results=[]))
+                request, entry=entry, project=project, notice=notice, form=blank, query=query, results=[]))
         results = search_projects(query)
     if form is None:
-        form = _blank_form(entry, project)
+        form = _blank_form(entry, project, request.GET)
     context = _form_context(request, entry=entry, project=project, notice=notice, form=form, query=query,
                             results=results)
     context.update(extra or {})
     return render(request, "public/clue_form.html", context, status=status)
 
 
-def _blank_form(entry, project):
+def _blank_form(entry, project, query=None):
     initial = {"entry": entry, "idempotency_key": new_form_key(), "worker_count": "1"}
     if project is not None:
         initial.update(project_prefill(project))
+    if query is not None:
+        initial.update(prefill_from_query(query))
     return PublicClueForm(initial=initial)
 
 
 def _form_context(request, *, entry, project, notice, form, query, results):
     checked = getattr(form, "checked", None)
+    first_error = form.focus_first_error() if form.is_bound and form.errors else None
     return {
+        "error_summary": form.error_summary() if first_error else [],
+        "first_error": first_error,
         "form": form,
         "entry": entry,
         "project": project,
@@ -301,3 +309,34 @@ def followup(request, code):
                               followup_choice=request.POST.get("satisfied", ""))
     messages.success(request, _("感谢您的评价。"))
     return redirect("public:progress", code=clue.tracking_code)
+
+
+# --- the worker's own wage check ------------------------------------------------------------------------------
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def wage_check(request, public_id):
+    """/q/<public_id>/wages/: the ID number and mobile number on the payroll → what the project's payroll says was
+    due and paid to this worker, month by month. The answer is shown on the POST itself, never kept in the
+    session; a wrong pair is one neutral message."""
+    project = project_by_public_id(public_id)
+    if project is None:
+        return render(request, "public/wage_check.html", {"unknown": True}, status=404)
+    context = {"project": project, "id_number": "", "phone": ""}
+    if request.method == "GET":
+        return render(request, "public/wage_check.html", context)
+    id_number = request.POST.get("id_number", "")[:40]
+    phone = request.POST.get("phone", "")[:40]
+    context.update(id_number=id_number, phone=phone)
+    verdict = check_request(request, "wages")
+    if not verdict.allowed:
+        return _too_many(request, verdict, "public/wage_check.html", context)
+    months = find_worker_wages(project, id_number=id_number, phone=phone)
+    if months is None:
+        return render(request, "public/wage_check.html", {**context, "miss": _(
+            "身份证号或手机号不正确,或该项目的工资表中没有您的记录。如被拖欠工资,可直接反映。")})
+    query = wage_report_query(project, months)
+    return render(request, "public/wage_check.html", {
+        **context, "id_number": "", "phone": "", "months": list(reversed(months)),
+        "report_url": f"{reverse('public:report')}?{query}" if query else "",
+        "any_flagged": bool(query)})

@@ -9,12 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.api import ApplicationError
+from projects.monitoring import mark_for_warnings
+from units import reference_cache
 
 from . import lifecycle
-from .attachments import prepare_uploads, store_attachment
+from .attachments import discard_stored, prepare_uploads, store_attachment
 from .models import Channel, Clue, ClueEvent
 from .notify import sms_to_complainant
-from .triage import apply_triage, employer_key, retriage
+from .triage import assess, employer_key, record_matches, retriage
 
 # No 0/O/1/I/L: a code read out over the phone must not be misheard.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -38,19 +40,21 @@ CLUE_FIELDS = (
 
 
 def clue_create(*, channel, data, created_by=None, received_at=None, idempotency_key=None,
-                attachments=(), consent=False):
+                attachments=(), consent=False, snapshot=None):
     """File one clue from any channel; returns (clue, created).
 
     `data` holds cleaned values (a form's or serializer's validated data) named as CLUE_FIELDS. The same
-    idempotency key or external id twice gives back the first clue and creates nothing.
+    idempotency key or external id twice gives back the first clue and creates nothing. `snapshot` is the
+    reference data the caller checked the input against (units.reference_cache), if it holds one.
+
+    One transaction of a fixed handful of statements: the look-ups for duplicates (one query), the clue written
+    once with its triage aids and deadlines, its possible duplicates, its attachments, its first event and its
+    SMS. What the clue needs later — its escalation steps — the supervision sweep makes (`Clue.ladder_dirty`).
     """
     if channel not in Channel.values:
         raise ApplicationError(_("未知的来源渠道。"), fields={"channel": [_("未知的来源渠道。")]})
     attachments = list(attachments)
     digest = request_digest(channel, data, attachments) if idempotency_key else ""
-    existing = _existing(idempotency_key, data.get("external_id"), digest)
-    if existing is not None:
-        return existing, False
 
     now = timezone.now()
     received_at = received_at or now
@@ -72,24 +76,50 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
                 idempotency_key=idempotency_key or None, request_digest=digest,
                 consent_at=now if consent else None, **values)
     clue.employer_key = employer_key(clue.employer_name)
-    try:
-        with transaction.atomic():
-            clue.tracking_code = _unique_tracking_code()
-            apply_triage(clue)  # saves the clue and its duplicate candidates
-            for upload in attachments:
-                store_attachment(clue, upload)
-            lifecycle.record_received(clue, actor=created_by)
-            sms_to_complainant(
-                clue,
-                _("【乌兰·薪】您反映的欠薪线索已受理,查询码 %(code)s。请凭查询码和手机号查看办理进度。")
-                % {"code": clue.tracking_code}, reason="received")
-    except IntegrityError:
-        # Two requests with the same key raced; the other one won: hand back its clue.
-        existing = _existing(idempotency_key, data.get("external_id"), digest)
-        if existing is None:
+    snapshot = snapshot or reference_cache.snapshot()
+    for _attempt in range(TRACKING_ATTEMPTS):
+        clue.tracking_code = new_tracking_code()
+        stored = []  # files written inside the transaction: removed again unless it commits
+        try:
+            with transaction.atomic():
+                _write(clue, snapshot, attachments, created_by, stored)
+        except IntegrityError as exc:
+            discard_stored(stored)
+            clue.pk, clue._state.adding = None, True
+            if "tracking_code" in str(exc):
+                continue  # 31^10 codes: all but impossible, and the unique index says so for free
+            # The same idempotency key or external id again (a retry, or a race the other request won): hand
+            # back the first clue — or refuse a key reused for other content.
+            existing = _existing(idempotency_key, data.get("external_id"), digest)
+            if existing is None:
+                raise
+            return existing, False
+        except BaseException:
+            # The database dropped the connection, the request was cut short …: the rows are rolled back, and
+            # so are the files.
+            discard_stored(stored)
             raise
-        return existing, False
-    return clue, True
+        return clue, True
+    raise IntegrityError("no free tracking code")
+
+
+TRACKING_ATTEMPTS = 5
+
+
+def _write(clue, snapshot, attachments, created_by, stored):
+    matches = assess(clue, snapshot)
+    lifecycle.start_received(clue, snapshot)
+    clue.save(force_insert=True)
+    record_matches(clue, matches)
+    for upload in attachments:
+        stored.append(store_attachment(clue, upload))
+    lifecycle.record_received(clue, actor=created_by, started=True)
+    if clue.project_id:
+        mark_for_warnings([clue.project_id])  # clues about a project feed its early warnings
+    sms_to_complainant(
+        clue,
+        _("【乌兰·薪】您反映的欠薪线索已受理,查询码 %(code)s。请凭查询码和手机号查看办理进度。")
+        % {"code": clue.tracking_code}, reason="received", new_clue=True)
 
 
 def request_digest(channel, data, attachments):
@@ -120,14 +150,6 @@ def _existing(idempotency_key, external_id, digest=""):
     return None
 
 
-def _unique_tracking_code():
-    # 31^10 ≈ 8e14 codes: a collision is all but impossible, but cheap to rule out.
-    while True:
-        code = new_tracking_code()
-        if not Clue.objects.filter(tracking_code=code).exists():
-            return code
-
-
 # What was reported, which staff may correct afterwards (never the lifecycle's fields).
 REPORTED_FIELDS = (
     "employer_name", "employer_credit_code", "project", "project_name", "work_address", "district",
@@ -147,6 +169,7 @@ def clue_correct(*, clue, by, changes):
         raise ApplicationError(_("只能更正反映内容。"), fields={name: [_("不能在此修改。")] for name in unknown})
     with transaction.atomic():
         locked = Clue.objects.select_for_update(of=("self",)).get(pk=clue.pk)
+        watched_before = (locked.project_id, locked.risk_color)
         before = {name: _shown(getattr(locked, name)) for name in changes}
         for name, value in changes.items():
             setattr(locked, name, value)
@@ -156,10 +179,12 @@ def clue_correct(*, clue, by, changes):
             return locked
         locked.save(update_fields=changed)
         retriage(locked)
+        if (locked.project_id, locked.risk_color) != watched_before:
+            mark_for_warnings([watched_before[0], locked.project_id])
         labels = [str(Clue._meta.get_field(name).verbose_name) for name in changed]
         ClueEvent.objects.create(
             clue=locked, kind=ClueEvent.Kind.CORRECTED, at=timezone.now(), actor=by,
-            actor_unit=getattr(by, "unit", None), from_status=locked.status, to_status=locked.status,
+            actor_unit_id=getattr(by, "unit_id", None), from_status=locked.status, to_status=locked.status,
             note=_("更正:%(fields)s") % {"fields": "、".join(labels)},
             data={"changed": {name: [before[name], after[name]] for name in changed}})
     clue.refresh_from_db()

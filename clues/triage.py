@@ -4,15 +4,18 @@ Suggestions only: staff confirm or override them; nothing here routes or closes 
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units import reference_cache
 from units.models import Unit
+from units.selectors import active_units
 
-from .models import Clue, DuplicateCandidate, RiskColor, Status, TriageSettings
+from .models import PUBLIC_CHANNELS, DuplicateCandidate, RiskColor, Status, TriageSettings
 from .selectors import visible_duplicate_candidates
 
 # --- 属地分离: district and sector ------------------------------------------------------------------------
@@ -65,11 +68,12 @@ def _district_names(unit):
 
 
 class UnitDirectory:
-    """Active districts and departments, by code and by pk (one query); what the suggestions look units up in."""
+    """Active districts and departments, by code and by pk, from the reference snapshot (no query while no unit
+    changed); what the suggestions look units up in."""
 
-    def __init__(self):
-        kinds = [Unit.Kind.DISTRICT, Unit.Kind.DEPARTMENT]
-        self.by_code = {unit.code: unit for unit in Unit.objects.filter(kind__in=kinds, is_active=True)}
+    def __init__(self, snapshot=None):
+        units = active_units(Unit.Kind.DISTRICT, Unit.Kind.DEPARTMENT, snapshot=snapshot)
+        self.by_code = {unit.code: unit for unit in units}
         self.by_pk = {unit.pk: unit for unit in self.by_code.values()}
 
     def of_kind(self, kind, pk):
@@ -179,40 +183,109 @@ def risk_assessment(clue, rules):
                             % {"amount": format_yuan(rules.orange_amount), "n": rules.orange_workers}]
 
 
+# --- 金额存疑: more than one worker could be owed for the months given ----------------------------------
+
+# A worker who does not say since when they are owed is counted as owed for a year: a long stretch, so only
+# an amount far out of line asks for confirmation.
+MONTHS_WHEN_UNKNOWN = 12
+
+
+def months_owed(owed_from, owed_to, today):
+    """The months of arrears, both ends included; a start month alone runs to `today`'s month."""
+    if owed_from is None:
+        return MONTHS_WHEN_UNKNOWN
+    end = owed_to or today
+    return max(1, (end.year - owed_from.year) * 12 + end.month - owed_from.month + 1)
+
+
+def monthly_amount_per_worker(amount, workers, owed_from, owed_to, today):
+    """What each worker is owed per month on average, in yuan (rounded down to whole yuan)."""
+    per = _decimal(amount) / max(int(workers or 1), 1) / months_owed(owed_from, owed_to, today)
+    return per.quantize(Decimal("1"), rounding=ROUND_DOWN)
+
+
+def implausible_amount(amount, workers, owed_from, owed_to, *, today, rules):
+    """The monthly amount per worker when it is above the city's ceiling (the amount is probably mistyped:
+    fen for yuan, the project's contract sum…), else None."""
+    per = monthly_amount_per_worker(amount, workers, owed_from, owed_to, today)
+    return per if per > rules.implausible_monthly_wage else None
+
+
+def format_money(value):
+    """12345678 → '12,345,678'."""
+    return f"{int(value):,}"
+
+
 # --- 重复分离: duplicates and repeat visits --------------------------------------------------------------
 
 MAX_MATCHES = 20
 
 
-def _same_complainant(clue):
-    query = Q(pk__in=[])
-    if clue.complainant_phone:
-        query |= Q(complainant_phone=clue.complainant_phone)
-    if clue.complainant_id_number:
-        query |= Q(complainant_id_number=clue.complainant_id_number)
-    return query
+# The look-ups are one hand-written statement: it runs at every intake, and the ORM's compiler cost more than
+# PostgreSQL's work. Each arm is an equality on an indexed key and is ordered like its partial index (see
+# Clue.Meta.indexes), so it reads only that complainant's or that project's rows, with or without planner
+# statistics; each keeps its own newest MAX_MATCHES and Python merges them. The open/closed conditions are
+# written as the partial indexes' predicates are, so PostgreSQL can prove the index applies.
+# Each arm a derived table (PostgreSQL and SQLite alike accept an ORDER BY … LIMIT there, not in a bare
+# parenthesised arm of a UNION on SQLite, the embedded default of `make run`).
+_ARM = """SELECT * FROM (SELECT c.id, c.received_at, c.closed_at, c.complainant_phone, c.complainant_id_number,
+        c.employer_key, c.employer_credit_code, c.project_id, c.project_name, p.name, %s
+    FROM clues_clue c LEFT OUTER JOIN projects_project p ON p.id = c.project_id
+    WHERE c.merged_into_id IS NULL AND {state} AND {key}{extra}
+    ORDER BY {order} DESC, c.id DESC LIMIT %s) AS arm"""
+_OPEN = f"NOT (c.status = '{Status.CLOSED}')"
+_CLOSED = f"c.status = '{Status.CLOSED}'"
+
+
+@dataclass(frozen=True)
+class Match:
+    """A clue a look-up found: what the reasons compare, nothing more."""
+
+    pk: int
+    received_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    complainant_phone: str
+    complainant_id_number: str
+    employer_key: str
+    employer_credit_code: str
+    project_id: int | None
+    project_name: str
+    registered_project_name: str | None
+    kind: str
 
 
 def _same_employer(clue):
-    # Credit codes decide when both clues have one; otherwise the normalised names must agree.
-    if not clue.employer_key and not clue.employer_credit_code:
-        return Q(pk__in=[])
+    """(SQL, params): credit codes decide when both clues have one; otherwise the normalised names agree."""
     if clue.employer_credit_code:
-        query = Q(employer_credit_code=clue.employer_credit_code)
         if clue.employer_key:
-            query |= Q(employer_credit_code="", employer_key=clue.employer_key)
-        return query
-    return Q(employer_key=clue.employer_key)
+            return ("(c.employer_credit_code = %s OR (c.employer_credit_code = '' AND c.employer_key = %s))",
+                    [clue.employer_credit_code, clue.employer_key])
+        return "c.employer_credit_code = %s", [clue.employer_credit_code]
+    if clue.employer_key:
+        return "c.employer_key = %s", [clue.employer_key]
+    return None
 
 
-def _same_project(clue):
-    query = Q(pk__in=[])
+def _person_keys(clue):
+    """(column, value) per way of being the same complainant."""
+    keys = []
+    if clue.complainant_phone:
+        keys.append(("complainant_phone", clue.complainant_phone))
+    if clue.complainant_id_number:
+        keys.append(("complainant_id_number", clue.complainant_id_number))
+    return keys
+
+
+def _project_keys(clue):
+    """(SQL, params) per way of being the same project: the registered project, or a name that either clue's
+    own project name or its registered project's name agrees with."""
+    keys = []
     if clue.project_id:
-        query |= Q(project_id=clue.project_id)
-    names = _project_names(clue)
-    if names:
-        query |= Q(project_name__in=names) | Q(project__name__in=names)
-    return query
+        keys.append(("c.project_id = %s", [clue.project_id]))
+    for name in sorted(_project_names(clue)):
+        keys.append(("c.project_name = %s", [name]))
+        keys.append(("p.name = %s", [name]))
+    return keys
 
 
 def _matches_person(clue, other):
@@ -233,26 +306,73 @@ def _project_names(clue):
     return names - {""}
 
 
-def _matches_project(clue, other):
-    if clue.project_id and clue.project_id == other.project_id:
+def _match_project_names(match):
+    return {(match.project_name or "").strip(), (match.registered_project_name or "").strip()} - {""}
+
+
+def _matches_project(clue, match):
+    if clue.project_id and clue.project_id == match.project_id:
         return True
-    return bool(_project_names(clue) & _project_names(other))
+    return bool(_project_names(clue) & _match_project_names(match))
+
+
+def _lookup_sql(clue, rules):
+    """(SQL, params) of the look-ups for `clue`, or None when it has nothing to look up by."""
+    arms, params = [], []
+    others = " AND c.id <> %s" if clue.pk else ""
+    others_params = [clue.pk] if clue.pk else []
+
+    def arm(state, key, key_params, extra, extra_params, order, kind):
+        arms.append(_ARM.format(state=state, key=key, extra=extra + others, order=order))
+        params.extend([kind, *key_params, *extra_params, *others_params, MAX_MATCHES])
+
+    employer = _same_employer(clue)
+    if employer is not None:
+        window = datetime.timedelta(days=rules.duplicate_window_days)
+        employer_sql, employer_params = employer
+        for column, value in _person_keys(clue):
+            arm(_OPEN, f"c.{column} = %s", [value], f" AND {employer_sql}", employer_params, "c.received_at",
+                DuplicateCandidate.Kind.DUPLICATE)
+        for key_sql, key_params in _project_keys(clue):
+            arm(_OPEN, key_sql, key_params, f" AND {employer_sql} AND c.received_at >= %s AND c.received_at <= %s",
+                [*employer_params, clue.received_at - window, clue.received_at + window], "c.received_at",
+                DuplicateCandidate.Kind.DUPLICATE)
+    since = clue.received_at - datetime.timedelta(days=rules.repeat_window_days)
+    for column, value in _person_keys(clue):
+        arm(_CLOSED, f"c.{column} = %s", [value], " AND c.closed_at >= %s", [since], "c.closed_at",
+            DuplicateCandidate.Kind.REPEAT)
+    if not arms:
+        return None
+    return " UNION ALL ".join(arms), params
+
+
+def _aware(moment):
+    """SQLite hands raw timestamps back naive (stored in UTC); PostgreSQL aware."""
+    if moment is None or timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment, datetime.UTC)
 
 
 def find_matches(clue, rules):
-    """[(match, kind, reason)] for a clue, saved or not.
+    """[(match, kind, reason)] for a clue, saved or not: at most MAX_MATCHES of each kind, newest first.
 
-    Two queries whatever the data size, at most MAX_MATCHES of each kind, newest first.
+    One query whatever the data size, none when the clue has no complainant key.
     """
-    person, employer, project = _same_complainant(clue), _same_employer(clue), _same_project(clue)
-    window = datetime.timedelta(days=rules.duplicate_window_days)
-    in_window = Q(received_at__gte=clue.received_at - window, received_at__lte=clue.received_at + window)
-    others = Clue.objects.exclude(pk=clue.pk) if clue.pk else Clue.objects.all()
+    lookup = _lookup_sql(clue, rules)
+    if lookup is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*lookup)
+        rows = cursor.fetchall()
+    found = {}
+    for row in rows:
+        found.setdefault(row[0], Match(row[0], _aware(row[1]), _aware(row[2]), *row[3:]))
+    duplicates = sorted((m for m in found.values() if m.kind == DuplicateCandidate.Kind.DUPLICATE),
+                        key=lambda m: (m.received_at, m.pk), reverse=True)[:MAX_MATCHES]
+    repeats = sorted((m for m in found.values() if m.kind == DuplicateCandidate.Kind.REPEAT),
+                     key=lambda m: (m.closed_at, m.pk), reverse=True)[:MAX_MATCHES]
 
-    duplicates = (
-        others.filter(merged_into__isnull=True).exclude(status=Status.CLOSED)
-        .filter((person & employer) | (project & employer & in_window))
-        .select_related("project").order_by("-received_at", "-pk")[:MAX_MATCHES])
+    window = datetime.timedelta(days=rules.duplicate_window_days)
     results = []
     for match in duplicates:
         reasons = []
@@ -262,10 +382,6 @@ def find_matches(clue, rules):
                 and abs(match.received_at - clue.received_at) <= window):
             reasons.append(_("同一项目、同一用人单位,%(days)s日内") % {"days": rules.duplicate_window_days})
         results.append((match, DuplicateCandidate.Kind.DUPLICATE, ";".join(reasons)))
-
-    since = clue.received_at - datetime.timedelta(days=rules.repeat_window_days)
-    repeats = (others.filter(person, status=Status.CLOSED, merged_into__isnull=True, closed_at__gte=since)
-               .order_by("-closed_at", "-pk")[:MAX_MATCHES])
     for match in repeats:
         results.append((match, DuplicateCandidate.Kind.REPEAT,
                         _("同一反映人%(days)s日内有已办结线索") % {"days": rules.repeat_window_days}))
@@ -275,35 +391,53 @@ def find_matches(clue, rules):
 # --- Entry points ------------------------------------------------------------------------------------------
 
 
-def _compute(clue):
-    """Set the triage fields on `clue` (not saved); return the matches to record."""
-    rules = TriageSettings.current()
-    units = UnitDirectory()
+def triage_rules(snapshot=None):
+    """The thresholds and keywords (TriageSettings), read once per process and again after any change."""
+    snapshot = snapshot or reference_cache.snapshot()
+    return snapshot.get("triage_settings", TriageSettings.current)
+
+
+def unit_directory(snapshot=None):
+    snapshot = snapshot or reference_cache.snapshot()
+    return snapshot.get("triage_units", lambda: UnitDirectory(snapshot))
+
+
+def assess(clue, snapshot=None):
+    """Set the triage fields on `clue` (not saved); return the matches to record (`record_matches`)."""
+    snapshot = snapshot or reference_cache.snapshot()
+    rules = triage_rules(snapshot)
+    units = unit_directory(snapshot)
     clue.suggested_district = suggest_district(clue, units)[0]
     clue.suggested_department = suggest_department(clue, units)[0]
     clue.risk_color, reasons = risk_assessment(clue, rules)
     clue.risk_reasons = [str(reason) for reason in reasons]
+    clue.amount_implausible = implausible_amount(
+        clue.amount_owed, clue.worker_count, clue.owed_from, clue.owed_to,
+        today=timezone.localdate(clue.received_at), rules=rules) is not None
     matches = find_matches(clue, rules)
     clue.is_repeat_visitor = any(kind == DuplicateCandidate.Kind.REPEAT for _m, kind, _r in matches)
     return matches
 
 
-def _record(clue, matches):
+def record_matches(clue, matches):
+    """Write the possible duplicates `assess` found for a saved clue (no query when there are none)."""
+    if not matches:
+        return
     DuplicateCandidate.objects.bulk_create(
-        [DuplicateCandidate(clue=clue, match=match, kind=kind, reason=str(reason)[:200])
+        [DuplicateCandidate(clue=clue, match_id=match.pk, kind=kind, reason=str(reason)[:200])
          for match, kind, reason in matches])
 
 
 TRIAGE_FIELDS = ["suggested_district", "suggested_department", "risk_color", "risk_reasons",
-                 "is_repeat_visitor"]
+                 "is_repeat_visitor", "amount_implausible"]
 
 
 def apply_triage(clue):
     """三步分离 for a new clue (tracking_code and employer_key set, not yet saved): compute, save, record
     the possible duplicates. Called by clue_create inside its transaction."""
-    matches = _compute(clue)
+    matches = assess(clue)
     clue.save()
-    _record(clue, matches)
+    record_matches(clue, matches)
     return clue
 
 
@@ -313,10 +447,10 @@ def retriage(clue):
     duplicate candidates. Writes only the triage fields and employer_key, never status or deadlines."""
 
     clue.employer_key = employer_key(clue.employer_name)
-    matches = _compute(clue)
+    matches = assess(clue)
     clue.save(update_fields=[*TRIAGE_FIELDS, "employer_key"])
     DuplicateCandidate.objects.filter(clue=clue).delete()
-    _record(clue, matches)
+    record_matches(clue, matches)
     return clue
 
 
@@ -324,7 +458,7 @@ def triage_explain(clue, user=None):
     """What the triage found, ready for a page or the API; with `user`, only the possible duplicates that
     user may see."""
 
-    units = UnitDirectory()
+    units = unit_directory()
     suggested = []
     for unit, (found, why) in ((clue.suggested_district, suggest_district(clue, units)),
                                (clue.suggested_department, suggest_department(clue, units))):
@@ -348,4 +482,19 @@ def triage_explain(clue, user=None):
              "status_label": str(c.match.get_status_display())}
             for c in candidates],
         "is_repeat_visitor": clue.is_repeat_visitor,
+        "amount_implausible": clue.amount_implausible,
+        "amount_note": amount_note(clue) if clue.amount_implausible else "",
     }
+
+
+def amount_note(clue):
+    """Why the amount is in doubt, for the clue's page and the API: the figure per worker and month, and
+    whether the worker confirmed it."""
+    rules = TriageSettings.current()
+    per = monthly_amount_per_worker(clue.amount_owed, clue.worker_count, clue.owed_from, clue.owed_to,
+                                    timezone.localdate(clue.received_at))
+    text = _("平均每人每月约%(per)s元,高于%(limit)s元") % {
+        "per": format_money(per), "limit": format_money(rules.implausible_monthly_wage)}
+    if clue.channel in PUBLIC_CHANNELS:
+        return text + _(";反映人提交时已确认金额无误,请核实")
+    return text + _(";请与反映人核实金额")

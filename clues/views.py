@@ -54,7 +54,7 @@ def clue_new(request):
                     channel=form.cleaned_data["channel"], data=form.clue_data, created_by=request.user,
                     received_at=form.cleaned_data["received_at"],
                     idempotency_key=f"staff:{key}" if _KEY_RE.match(key) else None,
-                    attachments=form.cleaned_data["attachments"])
+                    attachments=form.cleaned_data["attachments"], snapshot=form.snapshot)
             except ApplicationError as exc:
                 for name, errors in (exc.fields or {"__all__": [exc.message]}).items():
                     for error in errors:
@@ -123,7 +123,7 @@ def attachment_download(request, pk, attachment_id):
 def import_upload(request):
     if not can_enter_clues(request.user):
         return forbidden(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
         try:
             job = importer.start_import(form.cleaned_data["file"], user=request.user)
@@ -133,7 +133,7 @@ def import_upload(request):
             return redirect("clues:import_status", job_id=job["id"])
     return render(request, "clues/import_upload.html", {
         "form": form, "columns": list(importer.COLUMNS), "required": importer.REQUIRED_COLUMNS,
-        "inline_max": importer.INLINE_MAX_ROWS, "max_rows": importer.MAX_ROWS})
+        "inline_max": importer.INLINE_MAX_ROWS, "max_rows": importer.MAX_ROWS}, status=400 if form.errors else 200)
 
 
 @login_required

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("supervision.api_urls")),
     path("reports/", include("reports.api_urls")),
     path("", include("projects.api_urls")),
+    path("", include("wage_warnings.api_urls")),
 ] + router.urls

@@ -33,6 +33,7 @@ urlpatterns = [
     path("notices/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("projects/", include("projects.urls")),
+    path("", include("wage_warnings.urls")),
 ]
 
 # Uploaded files (attachments hold personal data) are never served as /media/: views check permissions.

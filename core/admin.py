@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from . import admin_schedules  # noqa: F401  (registers the 周期任务 pages in Chinese)
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """A record written by the system: visible, never edited by hand."""

@@ -1,26 +1,29 @@
-"""A small demo data set for `make run`: a user for every role, a few projects (and, as apps land, clues)."""
+"""The demo data set for `make run`: an account for every role and an officer in every unit, a few projects,
+and the city's last few months of clues (demo/history.py)."""
 
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
-from demo.clues import seed_demo_clues
+from demo.history import demo_staff, seed_history
 from projects.models import Project
-from supervision import ladder
 from units.models import Unit
+from wage_warnings.evaluation import evaluate
 
-# username, role, unit code, name
+# username, role, unit code, (family name, given name): a title such as 系统管理员 is all given name, so the
+# admin greets "欢迎, 系统管理员", not a slice of it.
 DEMO_USERS = [
-    ("intake", Role.INTAKE, "150900", "郝向松"),
-    ("officer_jining", Role.OFFICER, "150902", "王建国"),
-    ("officer_zhuozi", Role.OFFICER, "150921", "姜洁"),
-    ("officer_housing", Role.OFFICER, "housing", "李明"),
-    ("supervisor", Role.SUPERVISOR, "150900", "张督办"),
-    ("admin", Role.ADMIN, "150900", "系统管理员"),
+    ("intake", Role.INTAKE, "150900", ("郝", "向松")),
+    ("officer_jining", Role.OFFICER, "150902", ("王", "建国")),
+    ("officer_zhuozi", Role.OFFICER, "150921", ("姜", "洁")),
+    ("officer_housing", Role.OFFICER, "housing", ("李", "明")),
+    ("supervisor", Role.SUPERVISOR, "150900", ("张", "督办")),
+    ("admin", Role.ADMIN, "150900", ("", "系统管理员")),
 ]
 
 DEMO_PROJECTS = [
@@ -44,21 +47,48 @@ DEMO_PROJECTS = [
 ]
 
 
+# One officer for each unit the demo's people do not cover, so every district and department can claim its
+# clues: officer_<name> (the district's pinyin, or the department's code).
+DISTRICT_LOGINS = {"150922": "huade", "150923": "shangdu", "150924": "xinghe", "150925": "liangcheng",
+                   "150926": "chayouqian", "150927": "chayouzhong", "150928": "chayouhou", "150929": "siziwang",
+                   "150981": "fengzhen"}
+OFFICER_NAMES = [(name[0], name[1:]) for name in (
+    "赵建军 钱丽 孙海涛 周敏 吴志刚 郑红 冯磊 陈晓燕 褚国庆 卫芳 蒋文斌 沈静 韩亮 杨雪梅 朱永平 秦娟 尤强 许丽娜 何刚 "
+    "吕霞 施东 张玉兰 孔鹏 曹颖 严峰 华婷").split()]
+
+
+def unit_officers(units):
+    """(username, unit code, name) of the extra officers: one per unit without a demo officer."""
+    covered = {code for _u, role, code, _n in DEMO_USERS if role == Role.OFFICER}
+    extra = [u for u in sorted(units.values(), key=lambda u: (u.sort_order, u.code))
+             if u.kind != Unit.Kind.CITY and u.code not in covered]
+    return [(f"officer_{DISTRICT_LOGINS.get(u.code, u.code)}", u.code, OFFICER_NAMES[i % len(OFFICER_NAMES)])
+            for i, u in enumerate(extra)]
+
+
+def _account(username, role, unit, name, password_hash):
+    user, _created = User.objects.get_or_create(username=username)
+    user.unit = unit
+    user.last_name, user.first_name = name
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.password = password_hash
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 @transaction.atomic
-def seed_demo(password):
-    """Create the demo data (idempotent); returns [(username, role label, unit name)]."""
+def seed_people_and_projects(password):
+    """The demo accounts (every role; an officer in every unit) and projects, idempotent; returns
+    [(username, role label, unit name)] of the named demo accounts."""
     units = {u.code: u for u in Unit.objects.all()}
+    password_hash = make_password(password)  # hashed once: the same password for every demo account
     accounts = []
     for username, role, unit_code, name in DEMO_USERS:
-        user, _created = User.objects.get_or_create(username=username)
-        user.unit = units[unit_code]
-        user.last_name, user.first_name = name[:1], name[1:]
-        user.is_staff = role == Role.ADMIN
-        user.is_superuser = role == Role.ADMIN
-        user.set_password(password)
-        user.save()
-        user.groups.add(Group.objects.get(name=role))
+        user = _account(username, role, units[unit_code], name, password_hash)
         accounts.append((username, role.label, user.unit.name))
+    for username, unit_code, name in unit_officers(units):
+        _account(username, Role.OFFICER, units[unit_code], name, password_hash)
 
     for index, spec in enumerate(DEMO_PROJECTS):
         spec = dict(spec)
@@ -66,10 +96,13 @@ def seed_demo(password):
         spec["sector"] = units[spec["sector"]]
         spec.setdefault("start_date", dt.date(2026, 3, 1) + dt.timedelta(days=30 * index))
         Project.objects.update_or_create(code=spec.pop("code"), defaults=spec)
+    return accounts
 
 
-    seed_demo_clues()
-    # The overdue demo clue has run past its clocks: the sweep takes its ladder as far as it has come, so the
-    # supervisor's board shows real letters (and beat keeps it going from here).
-    ladder.sweep()
+def seed_demo(password):
+    """Create the demo data (idempotent: the history is made once); returns [(username, role label, unit name)]."""
+    accounts = seed_people_and_projects(password)
+    seed_history(demo_staff())
+    # The early warnings of the demo projects, as the daily run would find them today (beat keeps them current).
+    evaluate()
     return accounts

@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clues import lifecycle
-from clues.models import Assignment, Clue, ClueEvent, DuplicateCandidate, HandlingRecord, RiskColor, Status
+from clues.models import (
+    PUBLIC_CHANNELS,
+    Assignment,
+    Clue,
+    ClueEvent,
+    DuplicateCandidate,
+    HandlingRecord,
+    RiskColor,
+    Status,
+)
 from clues.personal_data import masked_values
 from clues.selectors import clue_visible_queryset, visible_duplicate_candidates
 from clues.services import normalise_tracking_code
@@ -335,13 +344,34 @@ def handling_records(clue):
 
 
 def clue_timeline(clue):
-    """Every event of the clue, oldest first, with the states' labels."""
+    """Every event of the clue, oldest first, with who made it (`by`) and the change of state in words
+    (`change`: "" when the state stayed as it was, e.g. a handling record)."""
     labels = dict(Status.choices)
     events = list(clue.events.select_related("actor", "actor_unit").order_by("at", "pk"))
     for event in events:
         event.from_label = labels.get(event.from_status, "")
         event.to_label = labels.get(event.to_status, "")
+        if event.from_status and event.to_status and event.from_status != event.to_status:
+            event.change = f"{event.from_label} → {event.to_label}"
+        elif event.to_status and not event.from_status:
+            event.change = _("状态:%(state)s") % {"state": event.to_label}
+        else:
+            event.change = ""
+        event.by = _event_author(clue, event)
     return events
+
+
+def _event_author(clue, event):
+    if event.actor_id:
+        unit = f" · {event.actor_unit.name}" if event.actor_unit_id else ""
+        return f"{event.actor.display_name}{unit}"
+    if event.kind == ClueEvent.Kind.FOLLOWUP:
+        return _("反映人")
+    if event.kind == ClueEvent.Kind.RECEIVED and clue.channel in PUBLIC_CHANNELS:
+        return _("反映人(%(channel)s)") % {"channel": clue.get_channel_display()}
+    if event.kind == ClueEvent.Kind.ESCALATED:
+        return _("系统(统一督办)")
+    return _("系统")
 
 
 def merged_duplicates(clue):

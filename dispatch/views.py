@@ -309,10 +309,46 @@ def _render_detail(request, clue, *, personal=None, bound=None, error="", status
     return render(request, "dispatch/clue_detail.html", context, status=status)
 
 
+# A refused move's form, kept in the session between the POST and the page it redirects to (Post/Redirect/Get:
+# reloading the page after an error never sends the form again).
+FAILED_FORM_KEY = "dispatch_failed_form"
+
+
+def _keep_failed_form(request, clue, action, form, message):
+    data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+    errors = {field: [str(problem) for problem in problems] for field, problems in form.errors.items()}
+    request.session[FAILED_FORM_KEY] = {"clue": clue.pk, "action": action, "data": data, "errors": errors,
+                                        "message": message}
+
+
+def _failed_form(request, clue):
+    """{action: bound form}, message of the move refused just before this page was asked for, once; else
+    ({}, "")."""
+    kept = request.session.pop(FAILED_FORM_KEY, None)
+    if not kept or kept.get("clue") != clue.pk or kept.get("action") not in MOVES:
+        return {}, ""
+    action = kept["action"]
+    data = QueryDict(mutable=True)
+    for key, values in kept["data"].items():
+        data.setlist(key, values)
+    units = selectors.transfer_units() if action == "transfer" else []
+    form = MOVES[action].form_class(data, auto_id=f"{action}_%s", **_form_kwargs(action, units))
+    form.is_valid()
+    for field, problems in kept["errors"].items():
+        target = None if field == "__all__" else field
+        for problem in problems:
+            if problem not in form.errors.get(field, []):
+                form.add_error(target, problem)
+    return {action: form}, kept["message"]
+
+
 @login_required
 def clue_detail(request, pk):
-    """Every fact, aid, deadline, assignment, record and event of one clue, and the moves allowed now."""
-    return _render_detail(request, _visible_clue(request.user, pk))
+    """Every fact, aid, deadline, assignment, record and event of one clue, and the moves allowed now; after a
+    refused move, that move's form again with what was typed and the reasons."""
+    clue = _visible_clue(request.user, pk)
+    bound, message = _failed_form(request, clue)
+    return _render_detail(request, clue, bound=bound, error=message)
 
 
 @login_required
@@ -343,8 +379,9 @@ def _error_summary(form, message):
 @login_required
 @require_POST
 def clue_action(request, pk, action):
-    """Make one lifecycle move from a form: success → redirect with a message; refusal → the form again,
-    with the lifecycle's words next to the fields and at the top, and nothing changed."""
+    """Make one lifecycle move from a form: success → redirect with a message; refusal → redirect to the
+    clue's page showing the form again, with the lifecycle's words next to the fields and at the top, and
+    nothing changed."""
     move = MOVES[action]
     clue = _visible_clue(request.user, pk)
     units = selectors.transfer_units() if action == "transfer" else []
@@ -364,8 +401,13 @@ def clue_action(request, pk, action):
     if back:
         messages.error(request, f"{clue.tracking_code}:{_error_summary(form, message)}")
         return redirect(back)
-    return _render_detail(request, _visible_clue(request.user, pk), bound={action: form}, error=message,
-                          status=status)
+    if status == 403:  # a move this user may not make: nothing to correct, the refusal is the answer
+        return _render_detail(request, _visible_clue(request.user, pk), bound={action: form}, error=message,
+                              status=status)
+    # Something to correct (400) or the clue moved on (409): back to the clue's page, the form with what was
+    # typed and the reasons, so that reloading it never sends the form again.
+    _keep_failed_form(request, clue, action, form, message)
+    return redirect(f"{reverse('dispatch:clue', args=[clue.pk])}#{action}")
 
 
 # --- bulk transfer and saved filters ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.roles import Role
+from core.bulk import bulk_insert
 from core.identity import normalize_mobile
 from core.tasks import queue_after_commit
 
@@ -38,27 +39,61 @@ def schedule_delivery():
 
 
 def _about(obj):
-    """The generic reference to what a message is about (a clue, a project, a warning …), or nothing."""
+    """The generic reference to what a message is about (a clue, a project, a warning …), or nothing. A
+    (model, pk, label) triple names the object without loading it (queue_sms_many for thousands at once)."""
     if obj is None:
         return {}
+    if isinstance(obj, tuple):
+        model, pk, label = obj
+        return {"about_type": ContentType.objects.get_for_model(model), "about_id": pk,
+                "about_label": str(label)[:60]}
     return {"about_type": ContentType.objects.get_for_model(obj), "about_id": obj.pk,
             "about_label": str(getattr(obj, "reference_label", obj))[:60]}
 
 
-def queue_sms(phone, text, *, dedupe_key, about=None):
+def queue_sms(phone, text, *, dedupe_key, about=None, new_key=False):
     """Queue one SMS; the same dedupe key twice queues it once. Returns the row, or None when the number is
-    not a mobile (a landline cannot receive SMS)."""
+    not a mobile (a landline cannot receive SMS).
+
+    `new_key`: the caller knows no row can hold the key yet (it names a row created in this transaction), so
+    the row is inserted without first looking for it."""
     try:
         phone = normalize_mobile(phone)
     except ValidationError:
         logger.info("outbox: %s is not a mobile number, SMS %s not queued", dedupe_key, dedupe_key)
         return None
-    message, created = OutboxMessage.objects.get_or_create(
-        dedupe_key=dedupe_key, defaults={"channel": Channel.SMS, "recipient": phone, "body": str(text),
-                                         **_about(about)})
+    values = {"channel": Channel.SMS, "recipient": phone, "body": str(text), **_about(about)}
+    if new_key:
+        message, created = OutboxMessage.objects.create(dedupe_key=dedupe_key, **values), True
+    else:
+        message, created = OutboxMessage.objects.get_or_create(dedupe_key=dedupe_key, defaults=values)
     if created:
         schedule_delivery()
     return message
+
+
+def queue_sms_many(messages):
+    """Queue many SMS in one statement: `messages` is [(phone, text, dedupe_key, about)], `about` an object or a
+    (model, pk, label) triple. Numbers that are not mobiles are skipped, a dedupe key already queued is not
+    queued again. Returns the rows written."""
+    rows = []
+    for phone, text, dedupe_key, about in messages:
+        try:
+            phone = normalize_mobile(phone)
+        except ValidationError:
+            logger.info("outbox: %s is not a mobile number, SMS %s not queued", dedupe_key, dedupe_key)
+            continue
+        rows.append(OutboxMessage(channel=Channel.SMS, recipient=phone, body=str(text), dedupe_key=dedupe_key,
+                                  **_about(about)))
+    taken = set(OutboxMessage.objects.filter(dedupe_key__in=[row.dedupe_key for row in rows])
+                .values_list("dedupe_key", flat=True)) if rows else set()
+    rows = [row for row in rows if row.dedupe_key not in taken]
+    if rows:
+        # COPY on PostgreSQL: thousands of rows at once. A caller racing itself with the same keys would get an
+        # IntegrityError here; the early warnings, the only caller, run one evaluation at a time.
+        bulk_insert(rows)
+        schedule_delivery()
+    return rows
 
 
 def notify_users(users, *, subject, body, url="", about=None, dedupe_prefix=None):

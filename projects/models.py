@@ -81,13 +81,19 @@ class Project(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.UNDER_WAY)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Something the warning rules read changed (the project itself, a duty, an allocation, a payroll month, a
+    # clue about it): the warnings sweep evaluates the marked projects within the minute and clears the mark.
+    # Set through projects.monitoring.mark_for_warnings, never cleared here (wage_warnings sits above us).
+    warnings_dirty = models.BooleanField(default=True, editable=False)
 
     class Meta:
         verbose_name = _("工程项目")
         verbose_name_plural = _("工程项目")
         ordering = ["code"]
         indexes = [models.Index(fields=["district", "status"], name="project_district_status"),
-                   models.Index(fields=["sector", "status"], name="project_sector_status")]
+                   models.Index(fields=["sector", "status"], name="project_sector_status"),
+                   models.Index(fields=["id"], name="project_warnings_dirty",
+                                condition=models.Q(warnings_dirty=True))]
 
     def __str__(self):
         return f"{self.name}({self.code})"

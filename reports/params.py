@@ -16,7 +16,7 @@ from . import selectors
 
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TREND_CHOICES = ("week", "month")
-PRESETS = ("month", "year", "custom")
+PRESETS = ("month", "recent", "year", "custom")
 
 
 def parse_day(value):
@@ -72,7 +72,7 @@ def report_params(query):
 
 
 def board_period(query, today=None):
-    """The board's period: ?period=month|year|custom (&start=&end= for custom); this month by default.
+    """The board's period: ?period=month|recent|year|custom (&start=&end= for custom); this month by default.
 
     Returns (Period, preset, errors): with errors the board shows them and this month's figures.
     """
@@ -81,9 +81,11 @@ def board_period(query, today=None):
     if not preset:
         preset = "custom" if (query.get("start") or query.get("end")) else "month"
     if preset not in PRESETS:
-        return selectors.this_month(today), "month", {"period": [_("统计期间只能是本月、本年或自定义。")]}
+        return selectors.this_month(today), "month", {"period": [_("统计期间只能是本月、近三个月、本年或自定义。")]}
     if preset == "year":
         return selectors.this_year(today), preset, {}
+    if preset == "recent":
+        return selectors.recent_months(today), preset, {}
     if preset == "month":
         return selectors.this_month(today), preset, {}
     period, errors = period_from(query)

@@ -123,6 +123,14 @@ def this_month(today=None):
     return Period(today.replace(day=1), today)
 
 
+def recent_months(today=None, months=3):
+    """This month and the `months - 1` before it, to today (近三个月): on the 2nd of a month, still a quarter's
+    figures to read."""
+    today = today or timezone.localdate()
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    return Period(dt.date(index // 12, index % 12 + 1, 1), today)
+
+
 def this_year(today=None):
     today = today or timezone.localdate()
     return Period(today.replace(month=1, day=1), today)
@@ -589,6 +597,26 @@ def _trend_rows(period, granularity, per_day):
                      "collected": counts["collected"], "closed": counts["closed"],
                      "completion_rate": percent(counts["closed"], counts["collected"])})
     return rows
+
+
+def has_figures(row):
+    """Whether a unit had anything in the period: a transfer, a clue it held, or one overdue now."""
+    return bool(row["assignments"] or row["held"] or row["overdue_now"])
+
+
+def league(by_unit):
+    """The unit table as a supervisor reads it: (units with figures, units with nothing in the period).
+
+    Units with clues overdue now come first (most first), then the lowest completion rate, then the most
+    clues held; a unit without a rate (nothing held yet) after those with one. The quiet units are listed
+    apart, so the table is not a wall of zeros."""
+    active = [row for row in by_unit if has_figures(row)]
+    quiet = [row for row in by_unit if not has_figures(row)]
+    no_rate = Decimal(101)
+    active.sort(key=lambda row: (-row["overdue_now"],
+                                 no_rate if row["completion_rate"] is None else row["completion_rate"],
+                                 -row["held"]))
+    return active, quiet
 
 
 def city_average(report):

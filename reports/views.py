@@ -30,9 +30,15 @@ BOARD_PANELS = [
 CHART_LABELS = {
     "collected": gettext_lazy("归集线索"),
     "closed": gettext_lazy("已办结"),
+    "collected_short": gettext_lazy("归集"),
+    "closed_short": gettext_lazy("办结"),
     "completion_rate": gettext_lazy("办结率"),
     "target": gettext_lazy("目标"),
+    "trend_title": gettext_lazy("归集与办结趋势"),
     "by_unit": gettext_lazy("各承办单位办结率"),
+    "by_unit_top": gettext_lazy("承办线索最多的10个单位办结率"),
+    "by_channel": gettext_lazy("各来源渠道线索"),
+    "by_risk": gettext_lazy("各风险等级线索(归集与办结)"),
     "units": gettext_lazy("件"),
 }
 RISK_CHART_COLORS = {RiskColor.RED: "#c62828", RiskColor.ORANGE: "#ef6c00", RiskColor.BLUE: "#1565c0"}
@@ -128,7 +134,9 @@ def board(request):
     if report is None:
         return forbidden(request)
     links = _links(report)
+    league_rows, quiet_units = selectors.league(report.by_unit) if report.is_city else (report.by_unit, [])
     return render(request, "reports/board.html", {
+        "league_rows": league_rows, "quiet_units": quiet_units,
         "report": report, "headline": report.headline, "preset": preset, "errors": errors,
         "links": links, "cards": _cards(report, links), "chart": _chart_payload(report, links), "panels": BOARD_PANELS,
         "period_query": _period_query(report.period, trend), "trend": report.trend_granularity,

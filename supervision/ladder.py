@@ -18,6 +18,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -209,9 +210,11 @@ def _due_batch(now, batch_size):
     return steps
 
 
-def sweep(*, now=None, batch_size=2000):
-    """Sync the changed clues' ladders, then take every step that is due now. Returns a SweepReport."""
+def sweep(*, now=None, batch_size=None):
+    """Sync the changed clues' ladders, then take every step that is due now, about `batch_size` steps
+    (settings.SUPERVISION_SWEEP_BATCH) per transaction. Returns a SweepReport."""
     now = now or timezone.now()
+    batch_size = batch_size or settings.SUPERVISION_SWEEP_BATCH
     report = SweepReport()
     report.synced = sync_dirty(now=now)
     rules = active_rules()

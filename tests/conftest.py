@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.roles import Role, sync_role_permissions
@@ -12,6 +13,7 @@ from clues.reference import load_deadline_policies
 from supervision.reference import load_ladder
 from units.models import Unit
 from units.reference import load_units
+from wage_warnings.reference import load_rules
 
 from .factories import UserFactory
 
@@ -36,8 +38,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Units, roles, deadline policies and the ladder come from data migrations; a transactional test flushes
-    them away afterwards, so put them back for every test that uses the database."""
+    """Units, roles, deadline policies, the ladder and the warning rules come from data migrations; a transactional
+    test flushes them away afterwards, so put them back for every test that uses the database."""
     uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
         request.fixturenames)
     if not uses_db:
@@ -55,6 +57,7 @@ def ensure_reference_data():
     load_units(apps.get_model)
     load_deadline_policies(apps.get_model)
     load_ladder(apps.get_model)
+    load_rules(apps.get_model)
     sync_role_permissions()
 
 
@@ -66,6 +69,15 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped:
         reporter.write_line(f"CI=true: {skipped} test(s) skipped; nothing may be skipped in CI.", red=True)
         session.exitstatus = 1
+
+
+def current_database_url():
+    """The URL of the database this test runs on, for a process the test starts (a worker, a web server)."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db["USER"] or "postgres"
+    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture

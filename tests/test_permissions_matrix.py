@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
@@ -35,9 +36,12 @@ from clues import importer, lifecycle
 from clues.attachments import store_attachment
 from clues.models import Clue, ClueEvent, DuplicateCandidate, PersonalDataView, Status
 from clues.public_views import RECEIPT_SALT
+from core.identity import credit_code_check_char
 from dispatch.models import SavedFilter
 from notifications.models import OutboxMessage
 from notifications.services import notify_users
+from projects import payroll, registry_import
+from projects import services as project_services
 from supervision import letters, referrals
 from tests.clues.lifecycle_helpers import (
     new_clue,
@@ -48,7 +52,7 @@ from tests.clues.lifecycle_helpers import (
     to_unsatisfied,
 )
 from tests.clues.test_import import csv_bytes, row
-from tests.factories import ProjectFactory, UserFactory
+from tests.factories import EnterpriseFactory, ProjectFactory, UserFactory, WarningFactory, resident_id
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +62,7 @@ FULL_ID = "15092119900307123X"
 SECRET_EMPLOYER = "卓资县隐秘建筑劳务有限公司"
 SECRET_COMPLAINANT = "郝隐秘"
 ZHUOZI, FENGZHEN = "150921", "150981"
+WORKER_ID = resident_id("15092119850612301")  # a worker on 卓资县's project's payroll
 
 ANON = "anon"
 STAFF = ("intake", "supervisor", "admin", "officer_zz", "officer_fz")
@@ -95,7 +100,9 @@ class Row:
     urls: tuple  # concrete URLs, formatted with the world's ids (several: variants of one pattern)
     get: dict | None = None  # role → expected status (int, set of ints, or Redirect); None: GET not taken
     post: dict | None = None
-    data: dict = field(default_factory=dict)  # the POST body: valid, so only permission can stop it
+    put: dict | None = None  # PUT and PATCH are requested only where a row lists them
+    patch: dict | None = None
+    data: dict = field(default_factory=dict)  # the POST/PUT/PATCH body: valid, so only permission can stop it
     shows: tuple = ()  # (clue key, roles): the GET body must name that clue's tracking code for these roles
     tied: bool = False  # tied to 卓资县's clue: 丰镇市's officer gets 404 even for an empty POST
 
@@ -174,7 +181,7 @@ TABLE = {
     "clues/projects/search/": Row(PAGE, ("/clues/projects/search/?q=测试",), get=only(200, INTAKE_ADMIN)),
     "clues/<int:pk>/attachments/<int:attachment_id>/": Row(
         PAGE, ("/clues/{assigned}/attachments/{attachment}/",), get=clue_bound(200), tied=True),
-    "clues/import/": Row(PAGE, ("/clues/import/",), get=only(200, INTAKE_ADMIN), post=only(200, INTAKE_ADMIN)),
+    "clues/import/": Row(PAGE, ("/clues/import/",), get=only(200, INTAKE_ADMIN), post=only(400, INTAKE_ADMIN)),
     "clues/import/template.csv": Row(PAGE, ("/clues/import/template.csv",), get=only(200, INTAKE_ADMIN)),
     "clues/import/<str:job_id>/": Row(PAGE, ("/clues/import/{job}/",), get=only(200, INTAKE_ADMIN)),
 
@@ -302,6 +309,107 @@ TABLE = {
     "api/v1/reports/clues/": Row(API, (f"/api/v1/reports/clues/?{PERIOD}&metric=collected",
                                        f"/api/v1/reports/clues/?{PERIOD}&metric=assigned&unit={ZHUOZI}"),
                                  get=staff(200), shows=("assigned", SEES_ZHUOZI)),
+
+    # --- the project registry: 卓资县's housing project (tests/projects has the 劳资专管员's side) --------------
+    # City staff see every project, an officer the projects of the unit's district or sector (丰镇市's officer:
+    # an empty list and 404 for 卓资县's project); an import or payroll job is its uploader's alone.
+    "projects/export.xlsx": Row(PAGE, ("/projects/export.xlsx",), get=staff(200)),
+    "projects/import/": Row(PAGE, ("/projects/import/",), get=staff(200), post=staff(400)),
+    "projects/import/template.xlsx": Row(PAGE, ("/projects/import/template.xlsx",), get=staff(200)),
+    "projects/import/<str:job_id>/": Row(PAGE, ("/projects/import/{registry_job}/",), get=staff(404, intake=200)),
+    "projects/payroll-template.<str:fmt>": Row(PAGE, ("/projects/payroll-template.xlsx",
+                                                      "/projects/payroll-template.csv"), get=staff(200)),
+    "projects/<str:code>/": Row(PAGE, ("/projects/{project_code}/",), get=clue_bound(200), tied=True),
+    "projects/<str:code>/workspace/": Row(PAGE, ("/projects/{project_code}/workspace/",), get=clue_bound(200),
+                                          tied=True),
+    "projects/<str:code>/duties/<str:kind>/": Row(
+        PAGE, ("/projects/{project_code}/duties/roster/",), post=clue_bound(302), tied=True,
+        data={"roster-headcount": "30", "roster-updated_on": "{first_of_month}", "roster-bank_reference": "HD001"}),
+    "projects/<str:code>/duties/<str:kind>/verify/": Row(
+        PAGE, ("/projects/{project_code}/duties/wage_account/verify/",), post=clue_bound(302),
+        data={"decision": "verify"}, tied=True),
+    "projects/<str:code>/duties/<str:kind>/evidence": Row(
+        PAGE, ("/projects/{project_code}/duties/wage_account/evidence",), get=clue_bound(200), tied=True),
+    "projects/<str:code>/allocations/": Row(
+        PAGE, ("/projects/{project_code}/allocations/",), post=clue_bound(302), tied=True,
+        data={"month": "{month}", "pre_allocation": "0", "amount": "100000.00", "paid_on": "{first_of_month}"}),
+    # Without a file the form comes back with its errors: only permission decides 400 against 404.
+    "projects/<str:code>/payroll/upload/": Row(PAGE, ("/projects/{project_code}/payroll/upload/",),
+                                               post=clue_bound(400), data={"month": "{month}"}, tied=True),
+    "projects/<str:code>/payroll/jobs/<str:job_id>/": Row(
+        PAGE, ("/projects/{project_code}/payroll/jobs/{payroll_job}/",), get=clue_bound(404, intake=200), tied=True),
+    "projects/<str:code>/payroll/<str:month>/": Row(PAGE, ("/projects/{project_code}/payroll/{month}/",),
+                                                    get=clue_bound(200), tied=True),
+    "projects/<str:code>/managers/": Row(
+        PAGE, ("/projects/{project_code}/managers/",), get=clue_bound(200), post=clue_bound(200), tied=True,
+        data={"action": "create", "new-username": "perm_wage_manager", "new-name": "王专管",
+              "new-phone": "13947400088"}),
+    "api/v1/enterprises/": Row(API, ("/api/v1/enterprises/",), get=staff(200), post=staff(201),
+                               data={"credit_code": "{new_credit_code}", "name": "内蒙古新登记劳务有限公司"}),
+    "api/v1/enterprises/<str:credit_code>/": Row(API, ("/api/v1/enterprises/{credit_code}/",), get=staff(200),
+                                                 patch=staff(200), data={"contact_phone": "13947400077"}),
+    "api/v1/projects/": Row(API, ("/api/v1/projects/",), get=staff(200), post=staff(201, officer_fz=403),
+                            data={"code": "WLCB-PERM-NEW", "name": "权限测试新建项目", "district": ZHUOZI,
+                                  "general_contractor": "{credit_code}"}),
+    "api/v1/projects/<str:code>/": Row(API, ("/api/v1/projects/{project_code}/",), get=clue_bound(200),
+                                       patch=clue_bound(200), data={"address": "卓资县新区"}, tied=True),
+    "api/v1/projects/<str:code>/events/": Row(API, ("/api/v1/projects/{project_code}/events/",),
+                                              get=clue_bound(200), tied=True),
+    "api/v1/projects/<str:code>/duties/<str:duty>/": Row(
+        API, ("/api/v1/projects/{project_code}/duties/wage_account/",), get=clue_bound(200), put=clue_bound(200),
+        data={"bank": "中国农业银行卓资县支行", "account_number": "15050101040012345", "opened_on": "{first_of_month}",
+              "bank_reference": "HD002"}, tied=True),
+    "api/v1/projects/<str:code>/duties/<str:duty>/verify/": Row(
+        API, ("/api/v1/projects/{project_code}/duties/wage_account/verify/",), post=clue_bound(200),
+        data={"decision": "verify"}, tied=True),
+    "api/v1/projects/<str:code>/allocations/<str:month>/": Row(
+        API, ("/api/v1/projects/{project_code}/allocations/{month}/",), get=clue_bound(200), put=clue_bound(200),
+        data={"amount": "100000.00", "paid_on": "{first_of_month}"}, tied=True),
+    "api/v1/projects/<str:code>/payroll/": Row(API, ("/api/v1/projects/{project_code}/payroll/",),
+                                               get=clue_bound(200), tied=True),
+    "api/v1/projects/<str:code>/payroll/<str:month>/": Row(
+        API, ("/api/v1/projects/{project_code}/payroll/{month}/",), get=clue_bound(200), put=clue_bound(200),
+        data={"lines": [{"worker_name": "赵工人", "id_number": "{worker_id}", "phone": "13947400001",
+                         "wage_due": "6000.00", "wage_paid": "6000.00", "paid_on": "{first_of_month}"}]},
+        tied=True),
+    # A worker's own wages: the ID number and mobile number on the payroll, no account.
+    "api/v1/public/projects/<str:public_id>/wages/": Row(
+        PUBLIC_API, ("/api/v1/public/projects/{public_id}/wages/",), post=everyone(200),
+        data={"id_number": "{worker_id}", "phone": "13947400001"}),
+    "q/<str:public_id>/wages/": Row(PUBLIC, ("/q/{public_id}/wages/",), get=everyone(200), post=everyone(200),
+                                    data={"id_number": "{worker_id}", "phone": "13947400001"}),
+
+    # --- early warnings: 卓资县's project has a red warning assigned to 卓资县 -----------------------------------
+    # City staff see every warning and the whole board; an officer the warnings and board of the unit's own
+    # district or sector (丰镇市's officer: an empty list, a board of nothing, and 404 for 卓资县's warning).
+    "monitoring/": Row(PAGE, ("/monitoring/",), get=staff(200)),
+    "monitoring/export.xlsx": Row(PAGE, ("/monitoring/export.xlsx",), get=staff(200)),
+    "warnings/": Row(PAGE, ("/warnings/", "/warnings/?district=150921&state=open"), get=staff(200)),
+    "warnings/export.xlsx": Row(PAGE, ("/warnings/export.xlsx",), get=staff(200)),
+    "warnings/<int:pk>/": Row(PAGE, ("/warnings/{warning}/",), get=clue_bound(200), tied=True),
+    # 撤销 is city staff's; 核处 the assigned unit's (URL_OVERRIDES).
+    "warnings/<int:pk>/<str:action>/": Row(PAGE, ("/warnings/{warning}/dismiss/", "/warnings/{warning}/respond/"),
+                                           post=clue_bound(302, officer_zz=403),
+                                           data={"reason": "项目已停工", "response": "已现场核查"}, tied=True),
+    "api/v1/warnings/$": Row(API, ("/api/v1/warnings/", "/api/v1/warnings/?overdue=true&level=red"),
+                             get=staff(200)),
+    "api/v1/warnings/(?P<pk>\\d+)/$": Row(API, ("/api/v1/warnings/{warning}/",), get=clue_bound(200), tied=True),
+    "api/v1/warnings/(?P<pk>\\d+)/assign/$": Row(API, ("/api/v1/warnings/{warning}/assign/",),
+                                                  post=clue_bound(200, officer_zz=403), data={"unit": ZHUOZI},
+                                                  tied=True),
+    "api/v1/warnings/(?P<pk>\\d+)/dismiss/$": Row(API, ("/api/v1/warnings/{warning}/dismiss/",),
+                                                   post=clue_bound(200, officer_zz=403), data={"reason": "误报"},
+                                                   tied=True),
+    "api/v1/warnings/(?P<pk>\\d+)/respond/$": Row(API, ("/api/v1/warnings/{warning}/respond/",),
+                                                   post=clue_bound(403, officer_zz=200),
+                                                   data={"response": "已责令限期整改"}, tied=True),
+    # 整改说明 is the project's 劳资专管员's (tests/wage_warnings): no staff member may write it.
+    "api/v1/warnings/(?P<pk>\\d+)/reply/$": Row(API, ("/api/v1/warnings/{warning}/reply/",),
+                                                 post=clue_bound(403), data={"text": "已整改"}, tied=True),
+    # The rules are read by every staff member (the administrator's PATCH: tests/wage_warnings/test_api.py).
+    "api/v1/rules/$": Row(API, ("/api/v1/rules/",), get=staff(200)),
+    "api/v1/rules/(?P<code>[a-z_]+)/$": Row(API, ("/api/v1/rules/roster_missing/",), get=staff(200)),
+    "api/v1/reports/monitoring/": Row(API, ("/api/v1/reports/monitoring/",), get=staff(200)),
 }
 
 # Variants where one URL of a row expects something else than the row says (url → role → expected).
@@ -312,6 +420,8 @@ URL_OVERRIDES = {
     # Another unit's row of the report is refused outright (not an empty list).
     f"/reports/clues/?{PERIOD}&metric=assigned&unit={ZHUOZI}": {"officer_fz": 403},
     f"/api/v1/reports/clues/?{PERIOD}&metric=assigned&unit={ZHUOZI}": {"officer_fz": 403},
+    # 核处 is the assigned unit's (卓资县), not city staff's.
+    "/warnings/{warning}/respond/": {"intake": 403, "supervisor": 403, "admin": 403, "officer_zz": 302},
 }
 
 
@@ -373,7 +483,9 @@ def world(settings, tmp_path):
     }
     intake, officer = users["intake"], users["officer_zz"]
     zhuozi = Unit.objects.get(code=ZHUOZI)
-    project = ProjectFactory(district=zhuozi)
+    contractor = EnterpriseFactory(name="内蒙古北疆建设集团有限公司")
+    project = ProjectFactory(district=zhuozi, general_contractor=contractor, contractor_name=contractor.name,
+                             contractor_credit_code=contractor.credit_code)
     secret = {"employer_name": SECRET_EMPLOYER, "employer_key": "卓资县隐秘建筑劳务",
               "complainant_name": SECRET_COMPLAINANT, "complainant_phone": FULL_PHONE,
               "complainant_id_number": FULL_ID, "district": zhuozi, "project": project}
@@ -401,6 +513,8 @@ def world(settings, tmp_path):
     referral_letter = letters.letter_issue(kind="referral", unit=zhuozi,
                                            items=[(clues["in_progress"], "办结期限已超期")], now=now)
     referral = referrals.referral_create(unit=zhuozi, letter=referral_letter, clues=[clues["in_progress"]])
+    warning = WarningFactory(project=project, code="wage_account_missing", assigned_unit=zhuozi,
+                             assigned_at=timezone.now(), handling_deadline=timezone.now() + timezone.timedelta(days=3))
     saved_filter = SavedFilter.objects.create(user=intake, page="all", name="卓资县", query=f"district={ZHUOZI}")
     notice = (OutboxMessage.objects.about(clues["assigned"]).filter(user=officer,
                                                                    channel=OutboxMessage.Channel.INAPP).first()
@@ -411,15 +525,43 @@ def world(settings, tmp_path):
     job = importer.create_import_job(upload, user=intake)
     importer.run_import_job(job["id"])
     today = timezone.localdate()
+    project_ids = _project_world(project, intake, today)
     ids = {key: clue.pk for key, clue in clues.items()}
     ids["fengzhen_clue"] = fengzhen_clue.pk
     ids.update(
         code=clues["assigned"].tracking_code, closed_code=clues["closed"].tracking_code,
         attachment=attachment.pk, letter=letter.pk, referral=referral.pk, saved_filter=saved_filter.pk,
-        notice=notice.pk, job=job["id"], project_code=project.code, public_id=project.public_id,
+        notice=notice.pk, job=job["id"], project_code=project.code, warning=warning.pk, public_id=project.public_id,
         receipt=signing.dumps({"code": clues["assigned"].tracking_code, "warn": []}, salt=RECEIPT_SALT),
-        start=(today - timezone.timedelta(days=30)).isoformat(), end=today.isoformat())
+        start=(today - timezone.timedelta(days=30)).isoformat(), end=today.isoformat(), **project_ids)
     return {"users": users, "clues": clues, "ids": ids}
+
+
+def _project_world(project, intake, today):
+    """卓资县's project with a wage account submitted (with its evidence file), last month's allocation and
+    payroll, and one payroll upload job and one registry import job, both intake's."""
+    month = (today.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+    first_of_month = today.replace(day=1)
+    project_services.duty_submit(project=project, kind="wage_account", by=intake, evidence=_png("三方协议.png"),
+                                 values={"bank": "中国农业银行卓资县支行", "account_number": "15050101040099999",
+                                         "opened_on": month})
+    project_services.allocation_put(project=project, month=month, by=intake, amount=Decimal("200000.00"),
+                                    paid_on=first_of_month, pre_allocation=False)
+    line = {"worker_name": "赵工人", "id_number": WORKER_ID, "phone": "13947400001", "bank_card": "6222020200112230001",
+            "team": "钢筋班", "days_worked": "22", "wage_due": "6000.00", "wage_paid": "6000.00",
+            "paid_on": first_of_month.isoformat()}
+    payroll.put_payroll(project=project, month=month, rows=[(2, line)], by=intake)
+    sheet = io.BytesIO(payroll.template_csv())
+    sheet.name = "工资表.csv"
+    payroll_job = payroll.start_upload(sheet, project=project, month=month, by=intake)
+    book = io.BytesIO(registry_import.workbook_bytes(registry_import.template_workbook()))
+    book.name = "项目导入.xlsx"
+    registry_job = registry_import.start_import(book, by=intake)
+    body = "91150900MA9PERM01"
+    return {"credit_code": project.general_contractor.credit_code,
+            "new_credit_code": body + credit_code_check_char(body), "month": f"{month:%Y-%m}",
+            "first_of_month": first_of_month.isoformat(), "worker_id": WORKER_ID,
+            "payroll_job": payroll_job["id"], "registry_job": registry_job["id"]}
 
 
 # --- requesting and checking ----------------------------------------------------------------------------
@@ -548,10 +690,11 @@ def test_who_may_use_each_url(route, world):
         assert resolve(url.split("?")[0]).route == route, f"{url} is not an instance of {route}"
         overrides = URL_OVERRIDES.get(template, {})
         methods = {"GET": row.get, "POST": row.post}
+        methods.update({method: table for method, table in (("PUT", row.put), ("PATCH", row.patch)) if table})
         # A method the row does not list (a read-only page answering POST, a POST-only URL answering GET) is
         # still checked: a login first, no 500, nothing leaked, nothing changed by a refusal.
         for method, table in methods.items():
-            data = _fill(row.data, ids) if method == "POST" else {}
+            data = _fill(row.data, ids) if method != "GET" else {}
             for role in ROLES:
                 expected = None if table is None else overrides.get(role, table.get(role))
                 response, text = check(world, row, url, method, role, data, expected, problems)
@@ -559,7 +702,7 @@ def test_who_may_use_each_url(route, world):
                     code = world["clues"][row.shows[0]].tracking_code
                     if code not in text:
                         problems.append(f"GET {url} as {role}: does not list {code}")
-            if row.tied and table is not None and method == "POST":
+            if row.tied and table is not None and method != "GET":
                 # An empty body must not tell the other unit's officer that the clue exists (400 vs 404).
                 check(world, row, url, method, "officer_fz", {}, 404, problems)
     assert not problems, "\n".join(problems)

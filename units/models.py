@@ -55,3 +55,17 @@ class WorkingDayOverride(models.Model):
     def __str__(self):
         kind = _("工作日") if self.is_working_day else _("休息日")
         return f"{self.date:%Y-%m-%d} {kind}"
+
+
+class ReferenceStamp(models.Model):
+    """One row whose token a database trigger renews on every change of any reference table (units, calendar
+    overrides, triage settings, deadline policies): `units.reference_cache` keeps what it read until it changes."""
+
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("参考数据版本")
+        verbose_name_plural = _("参考数据版本")
+
+    def __str__(self):
+        return self.token

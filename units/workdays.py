@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.utils.translation import gettext as _
 
+from . import reference_cache
 from .models import WorkingDayOverride
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -102,21 +103,28 @@ def local_date(moment):
     return moment
 
 
+def calendar(snapshot=None):
+    """The calendar with every override, read once per process and again after any change of the overrides
+    (units.reference_cache); `snapshot` is the caller's, if it holds one."""
+    snapshot = snapshot or reference_cache.snapshot()
+    return snapshot.get("calendar", lambda: WorkCalendar(dict(
+        WorkingDayOverride.objects.values_list("date", "is_working_day"))))
+
+
 def is_working_day(day):
-    return WorkCalendar.for_span(day, day).is_working_day(day)
+    return calendar().is_working_day(day)
 
 
 def add_working_days(start, n):
-    return WorkCalendar.around(start, n).add_working_days(start, n)
+    return calendar().add_working_days(start, n)
 
 
 def working_days_between(a, b):
-    return WorkCalendar.for_span(a, b).working_days_between(a, b)
+    return calendar().working_days_between(a, b)
 
 
-def deadline_after(moment, n):
-    day = local_date(moment)
-    return WorkCalendar.around(day, n).deadline_after(moment, n)
+def deadline_after(moment, n, snapshot=None):
+    return calendar(snapshot).deadline_after(moment, n)
 
 
 def makeup_days_known(year):

@@ -13,6 +13,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from core.serving import DEFAULT_BIND, base_url_for_bind
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -166,7 +168,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 # --- Cache (rate limits, idempotency) --------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # core.cache.RedisCache: clear() removes the cache's own keys (KEY_PREFIX), never the broker's queue.
+    CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ulanxin")}}
 else:
     # Embedded default: one web process (runserver), so a per-process cache is enough for rate limits.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -188,7 +192,7 @@ else:
     CELERY_DATA = VAR_DIR / "celery"
     for folder in ("out", "processed", "control"):
         (CELERY_DATA / folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"  # with a host kombu does not warn "No hostname was supplied"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_DATA / "out"),
         "data_folder_out": str(CELERY_DATA / "out"),
@@ -205,7 +209,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "outbox-delivery": {
         "task": "notifications.tasks.deliver_outbox",
-        "schedule": 60,
+        "schedule": float(os.environ.get("OUTBOX_DELIVERY_SECONDS", "60")),
     },
     "supervision-sweep": {
         "task": "supervision.tasks.supervision_sweep",
@@ -219,7 +223,36 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supervision.tasks.daily_digests",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Early warnings: every rule for every project just after midnight (a new month, the 6th, a day more since
+    # the contract), and every minute the projects marked since (wage_warnings.evaluation).
+    "wage-warnings-daily": {
+        "task": "wage_warnings.tasks.evaluate_all",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "wage-warnings-sweep": {
+        "task": "wage_warnings.tasks.evaluate_marked_projects",
+        "schedule": float(os.environ.get("WAGE_WARNINGS_SWEEP_SECONDS", "60")),
+    },
 }
+
+# What each task does, in the words the admin's 周期任务 pages show (core.admin_schedules).
+TASK_LABELS = {
+    "supervision.tasks.supervision_sweep": _("督办巡查:标记超期,逐级发出提醒、督办、约谈和移交"),
+    "notifications.tasks.deliver_outbox": _("发送短信、站内通知和邮件"),
+    "supervision.tasks.deliver_referrals": _("向党委监督贯通协调平台推送移交材料"),
+    "supervision.tasks.daily_digests": _("每日待办汇总"),
+    "units.tasks.check_calendar_coverage": _("检查工作日历:明年的放假和调休安排是否已录入"),
+    "supervision.tasks.render_letter_files": _("生成督办函件的PDF和Word文件"),
+    "clues.tasks.run_national_import": _("导入全国根治欠薪线索反映平台的线索"),
+    "projects.tasks.run_payroll_job": _("导入项目的月度工资表"),
+    "projects.tasks.run_registry_job": _("批量导入项目和企业"),
+    "wage_warnings.tasks.evaluate_all": _("工资预警:按全部规则检查所有在建项目,产生和销号预警"),
+    "wage_warnings.tasks.evaluate_marked_projects": _("工资预警:重新检查刚有材料变动的项目"),
+    "wage_warnings.tasks.evaluate_project": _("工资预警:重新检查一个项目"),
+    "celery.backend_cleanup": _("清理过期的任务结果(本系统不保存任务结果,可停用)"),
+}
+# Results are not stored (CELERY_RESULT_BACKEND = None): no nightly result cleanup job either.
+CELERY_RESULT_EXPIRES = None
 
 # --- REST API --------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -244,6 +277,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets named "status": the clue's keeps the name it had before projects joined the API.
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "clues.models.Status", "ProjectStatusEnum": "projects.models.Project.Status"},
 }
 
 # Content-Security-Policy (django-csp): our own scripts and styles only — no inline script, no inline style
@@ -265,7 +300,10 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Application settings --------------------------------------------------------------------------------
 SITE_NAME = "乌兰·薪"
-SITE_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where runserver listens under `make run` (HOST:PORT); unless SITE_BASE_URL says otherwise, the printed URLs,
+# the QR codes, SMS and letters use this address (a 0.0.0.0 bind: this machine's local-network address).
+WEB_BIND = os.environ.get("WEB_BIND", DEFAULT_BIND)
+SITE_BASE_URL = (os.environ.get("SITE_BASE_URL") or base_url_for_bind(WEB_BIND)).rstrip("/")
 DATABASE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DATABASE_UNAVAILABLE_RETRY_AFTER", "30"))
 HEALTHZ_BROKER_TIMEOUT = float(os.environ.get("HEALTHZ_BROKER_TIMEOUT", "2"))
 
@@ -285,6 +323,10 @@ SMS_SIGN = os.environ.get("SMS_SIGN", "乌兰·薪")
 NOTIFY_EMAIL = env_bool("NOTIFY_EMAIL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@ulanxin.localhost")
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+
+# The supervision sweep takes the due ladder steps in transactions of about this many steps (a unit's steps
+# due at once always stay in one, so it gets one letter per rung).
+SUPERVISION_SWEEP_BATCH = int(os.environ.get("SUPERVISION_SWEEP_BATCH", "2000"))
 
 # Supervision letters and the referral to the Party committee supervision platform (dispatch.referrals).
 LETTER_ISSUER = os.environ.get("LETTER_ISSUER", "乌兰察布市人力资源和社会保障局")
@@ -320,3 +362,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The project registry (projects): the wage deposit (工资保证金, Art.32) is WAGE_DEPOSIT_RATE_PERCENT (1–3) of the
+# contract sum; a contract under WAGE_DEPOSIT_EXEMPT_BELOW yuan may be exempt. MINIMUM_WAGE_MONTHLY (yuan) is
+# the figure each payroll upload counts workers below (pro rata over 21.75 working days); the monitoring's
+# below_minimum_wage rule will own an editable copy of it.
+WAGE_DEPOSIT_RATE_PERCENT = os.environ.get("WAGE_DEPOSIT_RATE_PERCENT", "1")
+WAGE_DEPOSIT_EXEMPT_BELOW = os.environ.get("WAGE_DEPOSIT_EXEMPT_BELOW", "3000000")
+MINIMUM_WAGE_MONTHLY = os.environ.get("MINIMUM_WAGE_MONTHLY", "1980")

@@ -28,10 +28,25 @@
   }
 
   // --- charts ---------------------------------------------------------------------------------------
+  // The big screen (data-theme="dark") is read from across a room: light text, large type.
   function dark(element) { return element.dataset.theme === "dark"; }
+  function size(element, normal) { return dark(element) ? Math.round(normal * 1.5) : normal; }
   function textColor(element) { return dark(element) ? "#e3ecf7" : "#1f2933"; }
   function gridLines(element) { return { lineStyle: { color: dark(element) ? "#1f3b5c" : "#e4e9f0" } }; }
+  function text(element) { return { color: textColor(element), fontSize: size(element, 12) }; }
+  function title(element, label) {
+    return { text: label, left: "center", top: 4,
+             textStyle: { fontSize: size(element, 14), fontWeight: "bold", color: textColor(element) } };
+  }
+  function axisLabel(element, extra) { return Object.assign({ fontSize: size(element, 12), color: textColor(element) }, extra || {}); }
   // Units with something to show; every unit while none has (an empty period still draws the axis).
+  // The big screen shows the units holding the most clues, so every bar and name reads from afar.
+  var SCREEN_UNITS = 10;
+  function unitRows(r, element) {
+    var rows = activeUnits(r);
+    if (!dark(element) || rows.length <= SCREEN_UNITS) { return rows; }
+    return rows.slice().sort(function (a, b) { return b.held - a.held; }).slice(0, SCREEN_UNITS);
+  }
   function activeUnits(r) {
     var active = r.by_unit.filter(function (row) { return row.assigned > 0 || row.held > 0; });
     return active.length ? active : r.by_unit;
@@ -40,71 +55,98 @@
   var builders = {
     trend: function (r, element) {
       return {
-        textStyle: { color: textColor(element) },
+        textStyle: text(element),
+        title: title(element, labels.trend_title),
         tooltip: { trigger: "axis" },
-        legend: { textStyle: { color: textColor(element) } },
-        grid: { left: 48, right: 56, top: 40, bottom: 40 },
-        xAxis: { type: "category", data: r.trend.map(function (row) { return row.label; }) },
-        yAxis: [{ type: "value", name: labels.units, minInterval: 1, splitLine: gridLines(element) },
-                { type: "value", name: "%", min: 0, max: 100, splitLine: { show: false } }],
+        legend: { top: size(element, 26), textStyle: text(element), itemWidth: size(element, 20),
+                  itemHeight: size(element, 12) },
+        grid: { left: size(element, 48), right: size(element, 56), top: size(element, 72), bottom: size(element, 32) },
+        xAxis: { type: "category", data: r.trend.map(function (row) { return row.label; }),
+                 axisLabel: axisLabel(element) },
+        yAxis: [{ type: "value", name: labels.units, minInterval: 1, splitLine: gridLines(element),
+                  axisLabel: axisLabel(element), nameTextStyle: text(element) },
+                { type: "value", name: "%", min: 0, max: 100, splitLine: { show: false },
+                  axisLabel: axisLabel(element), nameTextStyle: text(element) }],
         series: [
           { name: labels.collected, type: "bar", data: r.trend.map(function (row) { return row.collected; }),
             itemStyle: { color: "#1565c0" } },
           { name: labels.closed, type: "bar", data: r.trend.map(function (row) { return row.closed; }),
             itemStyle: { color: "#2e7d32" } },
-          { name: labels.completion_rate, type: "line", yAxisIndex: 1,
+          { name: labels.completion_rate, type: "line", yAxisIndex: 1, symbolSize: size(element, 6),
+            lineStyle: { width: size(element, 2) },
             data: r.trend.map(function (row) { return row.completion_rate; }), itemStyle: { color: "#ef6c00" } }
         ]
       };
     },
     units: function (r, element) {
-      var rows = activeUnits(r).slice().reverse();
+      var rows = unitRows(r, element).slice().reverse();
+      var shown = dark(element) && activeUnits(r).length > SCREEN_UNITS ? labels.by_unit_top : labels.by_unit;
       return {
-        textStyle: { color: textColor(element) },
-        title: { text: labels.by_unit, left: "center", textStyle: { fontSize: 14, color: textColor(element) } },
+        textStyle: text(element),
+        title: title(element, shown),
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-        grid: { left: 8, right: 48, top: 36, bottom: 24, containLabel: true },
-        xAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" },
+        grid: { left: 8, right: size(element, 64), top: size(element, 40), bottom: size(element, 24), containLabel: true },
+        xAxis: { type: "value", min: 0, max: 100, axisLabel: axisLabel(element, { formatter: "{value}%" }),
                  splitLine: gridLines(element) },
-        yAxis: { type: "category", data: rows.map(function (row) { return row.name; }) },
+        yAxis: { type: "category", data: rows.map(function (row) { return row.name; }),
+                 axisLabel: axisLabel(element, { interval: 0 }) },
         series: [{
           name: labels.completion_rate, type: "bar",
           data: rows.map(function (row) {
             return { value: row.completion_rate === null ? 0 : row.completion_rate,
                      itemStyle: { color: row.flagged ? "#c62828" : "#2e7d32" } };
           }),
-          label: { show: true, position: "right", formatter: "{c}%", color: textColor(element) },
-          markLine: { symbol: "none", data: [{ xAxis: r.completion_target, name: labels.target }],
-                      lineStyle: { color: "#b71c1c", type: "dashed" } }
+          label: { show: true, position: "right", formatter: "{c}%", color: textColor(element),
+                   fontSize: size(element, 12) },
+          markLine: { symbol: "none", silent: true,
+                      data: [{ xAxis: r.completion_target }],
+                      label: { formatter: labels.target + " " + r.completion_target + "%", position: "end",
+                               color: dark(element) ? "#ffab91" : "#b71c1c", fontSize: size(element, 12) },
+                      lineStyle: { color: dark(element) ? "#ff8a65" : "#b71c1c", type: "dashed", width: size(element, 1) } }
         }]
       };
     },
     channel: function (r, element) {
       return {
-        textStyle: { color: textColor(element) },
+        textStyle: text(element),
+        title: title(element, labels.by_channel),
         tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
         series: [{
-          type: "pie", radius: ["30%", "55%"],
-          label: { color: textColor(element), formatter: "{b}\n{c}" },
+          type: "pie", radius: ["30%", "55%"], center: ["50%", "55%"],
+          label: { color: textColor(element), fontSize: size(element, 12), formatter: "{b}\n{c}" },
           data: r.by_channel.filter(function (row) { return row.collected > 0; })
             .map(function (row) { return { name: row.label, value: row.collected, code: row.channel }; })
         }]
       };
     },
     risk: function (r, element) {
+      // No legend: each bar is its level's own colour (solid: collected, pale: closed) and says what it is.
+      function pale(hex) {  // the same colour, lighter (half-way to white): visible on both backgrounds
+        var n = parseInt(hex.slice(1), 16);
+        var channels = [n >> 16, (n >> 8) & 255, n & 255].map(function (c) { return Math.round(c + (255 - c) * 0.5); });
+        return "rgb(" + channels.join(",") + ")";
+      }
+      function bar(row, value, closed) {
+        var colour = payload.risk_colors[row.risk_color];
+        return { value: value, itemStyle: { color: closed ? pale(colour) : colour } };
+      }
+      function label(name) {
+        return { show: true, position: "top", color: textColor(element), fontSize: size(element, 12),
+                 formatter: function (p) { return name + " " + p.value; } };
+      }
       return {
-        textStyle: { color: textColor(element) },
+        textStyle: text(element),
+        title: title(element, labels.by_risk),
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-        legend: { textStyle: { color: textColor(element) } },
-        grid: { left: 40, right: 16, top: 40, bottom: 30 },
-        xAxis: { type: "category", data: r.by_risk_color.map(function (row) { return row.label; }) },
-        yAxis: { type: "value", minInterval: 1, splitLine: gridLines(element) },
+        grid: { left: size(element, 40), right: 16, top: size(element, 56), bottom: size(element, 30) },
+        xAxis: { type: "category", data: r.by_risk_color.map(function (row) { return row.label; }),
+                 axisLabel: axisLabel(element) },
+        yAxis: { type: "value", minInterval: 1, splitLine: gridLines(element), axisLabel: axisLabel(element) },
         series: [
-          { name: labels.collected, type: "bar", data: r.by_risk_color.map(function (row) {
-            return { value: row.collected, itemStyle: { color: payload.risk_colors[row.risk_color] } };
-          }) },
-          { name: labels.closed, type: "bar", data: r.by_risk_color.map(function (row) { return row.closed; }),
-            itemStyle: { color: "#829ab1" } }
+          { name: labels.collected, type: "bar", label: label(labels.collected_short),
+            data: r.by_risk_color.map(function (row) { return bar(row, row.collected, false); }) },
+          { name: labels.closed, type: "bar", label: label(labels.closed_short),
+            data: r.by_risk_color.map(function (row) { return bar(row, row.closed, true); }) }
         ]
       };
     }
@@ -116,8 +158,8 @@
       var row = report.trend[p.dataIndex];
       return row && drill({ start: row.start, end: row.end, metric: p.seriesIndex === 1 ? "closed" : "collected" });
     },
-    units: function (p) {
-      var rows = activeUnits(report);
+    units: function (p, element) {
+      var rows = unitRows(report, element);
       var row = rows[rows.length - 1 - p.dataIndex];
       return row && drill({ metric: "held", unit: row.unit });
     },
@@ -142,7 +184,7 @@
       if (!chart) {
         chart = charts[kind] = window.echarts.init(element, null, { renderer: "canvas", locale: "ZH" });
         chart.on("click", function (params) {
-          var url = targets[kind](params);
+          var url = targets[kind](params, element);
           if (url) { window.location.href = url; }
         });
       }
@@ -203,7 +245,12 @@
 
   function refresh(screen) {
     var today = shanghaiToday();
-    var start = screen.dataset.preset === "year" ? today.slice(0, 4) + "-01-01" : today.slice(0, 8) + "01";
+    var start = today.slice(0, 8) + "01";
+    if (screen.dataset.preset === "year") { start = today.slice(0, 4) + "-01-01"; }
+    if (screen.dataset.preset === "recent") {  // this month and the two before it
+      var index = Number(today.slice(0, 4)) * 12 + Number(today.slice(5, 7)) - 1 - 2;
+      start = Math.floor(index / 12) + "-" + String(index % 12 + 1).padStart(2, "0") + "-01";
+    }
     var url = payload.api_url + "?" + new URLSearchParams({ start: start, end: today }).toString();
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })

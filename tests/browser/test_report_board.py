@@ -90,3 +90,66 @@ def test_the_big_screen_draws_its_charts_and_refreshes_from_the_api(live_server,
     assert figure(page, "collected") == "0"
     with page.expect_response(lambda r: "/api/v1/reports/completion/" in r.url and r.status == 200):
         page.clock.run_for(61_000)
+
+
+CHART_TITLES = """() => Object.fromEntries([...document.querySelectorAll('[data-chart]')].map(el => {
+    const chart = window.echarts.getInstanceByDom(el);
+    const option = chart && chart.getOption();
+    return [el.dataset.chart, option && option.title.length ? option.title[0].text : ''];
+}))"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_big_screen_fits_a_1920_by_1080_wall_exactly(live_server, page, supervisor_user):
+    from units.models import Unit
+
+    build_march({u.code: u for u in Unit.objects.all()})
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    log_in(page, live_server, supervisor_user.username)
+    page.goto(f"{live_server.url}/reports/screen/?period=year")
+    assert_charts_drawn(page, ["trend", "units", "channel", "risk"])
+    assert page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]") == [
+        1920, 1080]
+    for kind in ("trend", "units", "channel", "risk"):  # every chart whole on the screen, none cut off
+        box = page.locator(f'[data-chart="{kind}"]').bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 1080 and box["height"] >= 250, (kind, box)
+    assert page.evaluate(CHART_TITLES) == {"trend": "归集与办结趋势", "units": "各承办单位办结率",
+                                           "channel": "各来源渠道线索", "risk": "各风险等级线索(归集与办结)"}
+    target = page.evaluate("""() => echarts.getInstanceByDom(document.querySelector('[data-chart=units]'))
+                                 .getOption().series[0].markLine.label.formatter""")
+    assert target == "目标 95%"
+    # Read from across a room: the figures and the chart text are large.
+    assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('.bs-figure b')).fontSize)") >= 48
+    assert page.evaluate("""() => echarts.getInstanceByDom(document.querySelector('[data-chart=trend]'))
+                                 .getOption().xAxis[0].axisLabel.fontSize""") >= 18
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_risk_chart_bars_are_their_levels_colours_and_say_what_they_are(live_server, page, supervisor_user):
+    log_in(page, live_server, supervisor_user.username)
+    page.goto(f"{live_server.url}/reports/?period=year")
+    assert_charts_drawn(page, ["risk"])
+    option = page.evaluate("() => echarts.getInstanceByDom(document.querySelector('[data-chart=risk]')).getOption()")
+    assert not option.get("legend")  # no legend whose swatches could disagree with the bars
+    collected, closed = option["series"]
+    assert [bar["itemStyle"]["color"] for bar in collected["data"]] == ["#c62828", "#ef6c00", "#1565c0"]
+    assert [bar["itemStyle"]["color"] for bar in closed["data"]] == [
+        "rgb(227,148,148)", "rgb(247,182,128)", "rgb(138,178,224)"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_report_unit_table_fits_1440_px(live_server, page, supervisor_user):
+    from units.models import Unit
+
+    build_march({u.code: u for u in Unit.objects.all()})
+    page.set_viewport_size({"width": 1440, "height": 900})
+    log_in(page, live_server, supervisor_user.username)
+    page.goto(f"{live_server.url}/reports/?period=custom&start=2026-03-01&end=2026-03-31")
+    assert page.evaluate("document.documentElement.scrollWidth") == 1440
+    scroller = page.locator("#panel-units .table-scroll")
+    assert scroller.evaluate("el => el.scrollWidth <= el.clientWidth")  # nothing hidden to the right
+    last, box = page.locator("#league thead th").last, scroller.bounding_box()
+    assert last.inner_text().startswith("满意率")
+    assert last.bounding_box()["x"] + last.bounding_box()["width"] <= box["x"] + box["width"]
+    assert page.locator("#league tbody tr").count() == 2  # the units with clues in March; the rest folded
+    assert page.locator("#quiet-units summary").inner_text().startswith("另有 27 个单位")

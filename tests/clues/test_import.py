@@ -275,14 +275,22 @@ def test_a_large_upload_runs_in_the_background_with_a_progress_bar(client, intak
 def test_the_upload_page_explains_a_bad_header(client, intake_user):
     client.force_login(intake_user)
     response = client.post("/clues/import/", {"file": upload(csv_bytes([], header=HEADER[:3]), "a.csv")})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "表头缺少必需的列:反映人、手机号、欠薪人数、欠薪金额" in response.content.decode()
 
 
 def test_only_csv_and_xlsx_files_are_accepted(client, intake_user):
     client.force_login(intake_user)
     response = client.post("/clues/import/", {"file": upload(b"%PDF-1.4", "a.pdf")})
+    assert response.status_code == 400
     assert "只能导入 .csv 或 .xlsx 文件。" in response.content.decode()
+
+
+def test_a_post_without_a_file_says_so(client, intake_user):
+    client.force_login(intake_user)
+    response = client.post("/clues/import/", {})
+    assert response.status_code == 400
+    assert "请选择要导入的文件。" in response.content.decode()
 
 
 def test_officers_may_not_import(client, officer_zhuozi):

@@ -347,3 +347,17 @@ def test_a_double_tap_racing_on_two_connections_files_one_clue():
     assert sorted(answer.status_code for answer in answers) == [200, 201]
     assert len({answer.json()["tracking_code"] for answer in answers}) == 1
     assert Clue.objects.count() == 1
+
+
+def test_an_implausible_amount_needs_confirm_amount(api):
+    response = api.post("/api/v1/public/clues/", payload(worker_count=1, amount_owed="999999999999"),
+                        format="json")
+    assert response.status_code == 400
+    problem = response.json()["error"]["fields"]["amount_owed"][0]
+    assert problem.startswith("按您填写的金额、人数和欠薪月份,平均每人每月被拖欠约333,333,333,333元")
+    assert problem.endswith('确认无误的,请在请求中加上 "confirm_amount": true 后再提交。')
+    assert not Clue.objects.exists()
+    response = api.post("/api/v1/public/clues/",
+                        payload(worker_count=1, amount_owed="999999999999", confirm_amount=True), format="json")
+    assert response.status_code == 201
+    assert Clue.objects.get().amount_implausible

@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+from django.core import signing
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from clues.models import Attachment, Clue
+from clues.public_views import RECEIPT_SALT
 from notifications.models import OutboxMessage
 from projects.models import Project
 from tests.factories import ProjectFactory
@@ -301,7 +303,11 @@ def test_bad_input_is_refused_with_a_chinese_message_next_to_the_field(client, n
     errors = field_errors(response, name)
     assert errors, f"no error shown next to {name}"
     assert any(message in error for error in errors), errors
-    assert "提交的内容有误" in response.content.decode()
+    # The summary at the top of the page names the problem and links to the field.
+    summary = re.search(r'<div class="notice notice-error error-summary" id="error-summary".*?</div>',
+                        response.content.decode(), re.S)[0]
+    anchor = "project-section" if name == "project_code" else f"id_{name}"
+    assert f'href="#{anchor}"' in summary and message in summary
 
 
 def test_a_description_of_exactly_2000_characters_with_browser_line_breaks_is_accepted(client):
@@ -381,7 +387,13 @@ def test_the_same_form_submitted_twice_files_one_clue(client):
     first = submit(client)
     second = submit(client)
     assert Clue.objects.count() == 1
-    assert first["Location"] == second["Location"]  # the second tap shows the same tracking code
+    # The second tap shows the same tracking code (the receipt's signed link may differ in its time stamp).
+    assert receipt_code(first) == receipt_code(second) == Clue.objects.get().tracking_code
+
+
+def receipt_code(response):
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    return signing.loads(token, salt=RECEIPT_SALT)["code"]
 
 
 def test_two_renderings_of_the_form_file_two_clues(client):
@@ -432,4 +444,41 @@ def test_no_typing_makes_the_form_fail(client, values):
     response = submit(client, **values)
     assert response.status_code in (200, 302)
     if response.status_code == 200:
-        assert "提交的内容有误" in response.content.decode()
+        assert 'id="error-summary"' in response.content.decode()
+
+
+# --- an amount far above what the workers could be owed ---------------------------------------------------
+
+def test_an_implausible_amount_asks_the_worker_to_confirm_it(client):
+    # One worker, August to October, 999,999,999,999 yuan: about 333 billion a month.
+    response = submit(client, worker_count="1", amount_owed="999999999999")
+    assert response.status_code == 200 and not Clue.objects.exists()
+    errors = field_errors(response, "amount_owed")
+    assert errors == ["按您填写的金额、人数和欠薪月份,平均每人每月被拖欠约333,333,333,333元,明显高于一般工资。"
+                      "请核对金额(单位是元,不是分)、人数和月份。确认无误的,请勾选“金额无误”后再提交。"]
+    html = response.content.decode()
+    assert 'name="confirm_amount"' in html and "金额无误:我已核对金额、人数和月份" in html
+    assert 'value="999999999999"' in html  # what was typed is kept
+
+
+def test_a_confirmed_implausible_amount_is_filed_and_flagged_for_triage(client):
+    response = submit(client, worker_count="1", amount_owed="999999999999", confirm_amount="on")
+    assert response.status_code == 302
+    clue = Clue.objects.get()
+    assert clue.amount_owed == 999999999999 and clue.amount_implausible
+
+
+def test_an_ordinary_amount_asks_nothing(client):
+    response = client.get("/report/")
+    assert 'name="confirm_amount"' not in response.content.decode()
+    assert submit(client).status_code == 302
+    assert not Clue.objects.get().amount_implausible
+
+
+def test_the_first_field_in_error_has_the_focus_even_without_javascript(client):
+    response = submit(client, employer_name="", complainant_phone="123")
+    html = response.content.decode()
+    focused = re.findall(r"<(?:input|select|textarea)[^>]*\bautofocus\b[^>]*>", html)
+    assert len(focused) == 1 and 'name="employer_name"' in focused[0]
+    summary = re.search(r'id="error-summary".*?</div>', html, re.S)[0]
+    assert summary.index("#id_employer_name") < summary.index("#id_complainant_phone")

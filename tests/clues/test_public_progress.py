@@ -120,7 +120,6 @@ def test_a_closed_clue_offers_the_rating_once(client, clue, intake_user, officer
     to_closed(clue, intake_user, officer_zhuozi)
     response = open_progress(client, "K7M2Q9XH4P")
     assert text_of(response, "status-label") == "已办结"
-    assert text_of(response, "result") == "已足额支付"
     assert 'id="followup"' in response.content.decode()
 
     rated = client.post("/track/K7M2Q9XH4P/followup/", {"satisfied": "satisfied", "note": "钱已到账"})
@@ -194,3 +193,33 @@ def test_the_page_shows_no_personal_data(client, clue):
     Clue.objects.filter(pk=clue.pk).update(complainant_id_number="15092119900307123X")
     html = open_progress(client, "K7M2Q9XH4P").content.decode()
     assert PHONE not in html and "15092119900307123X" not in html and clue.complainant_name not in html
+
+
+def test_a_closed_clue_says_the_result_in_plain_words_and_the_money_recovered(client, clue, intake_user,
+                                                                               officer_zhuozi):
+    to_closed(clue, intake_user, officer_zhuozi)  # paid in full: 36,000 yuan to 3 workers
+    response = open_progress(client, "K7M2Q9XH4P")
+    html = response.content.decode()
+    assert text_of(response, "result-text") == "经卓资县核查处理,拖欠的工资已经足额支付。"
+    recovered = re.sub(r"<[^>]+>", "", re.search(r'id="recovered"[^>]*>(.*?)</p>', html, re.S)[1])
+    assert recovered == "追回工资 36,000 元,3 名工友已拿到工资"
+    # Nothing that repeats the status or stands empty: no "说明: 已办结", no 办理时限 card without a deadline.
+    assert 'id="status-text"' not in html and 'id="deadlines"' not in html
+    assert "目前没有进行中的办理时限" not in html
+
+
+def test_a_closed_clue_without_money_says_what_was_found(client, clue, intake_user, officer_zhuozi):
+    to_assigned(clue, intake_user, officer_zhuozi.unit)
+    lifecycle.claim(clue=clue, by=officer_zhuozi)
+    lifecycle.resolve(clue=clue, by=officer_zhuozi, result="no_arrears", note="工资已于8月发放")
+    lifecycle.review(clue=clue, by=intake_user, approve=True)
+    response = open_progress(client, "K7M2Q9XH4P")
+    assert text_of(response, "result-text").startswith("经卓资县核实,没有发现拖欠工资的情况。")
+    assert 'id="recovered"' not in response.content.decode()
+
+
+def test_the_public_api_gives_the_result_in_plain_words(client, clue, intake_user, officer_zhuozi):
+    to_closed(clue, intake_user, officer_zhuozi)
+    body = client.get(f"/api/v1/public/clues/K7M2Q9XH4P/?phone={PHONE}").json()
+    assert body["result_text"] == "经卓资县核查处理,拖欠的工资已经足额支付。"
+    assert body["amount_recovered"] == "36000.00" and body["workers_paid"] == 3

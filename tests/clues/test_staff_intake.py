@@ -257,3 +257,25 @@ def test_attachments_are_served_only_to_staff_who_may_see_the_clue(intake_client
     clue = Clue.objects.get()
     intake_client.force_login(officer_housing)
     assert intake_client.get(f"/clues/{clue.pk}/attachments/{clue.attachments.get().pk}/").status_code == 404
+
+
+def test_an_implausible_amount_is_checked_with_the_caller_before_it_is_saved(intake_client):
+    response = intake_client.post(URL, form_data(worker_count="2", amount_owed="48000000"))
+    assert response.status_code == 200 and not Clue.objects.exists()
+    html = response.content.decode()
+    assert "平均每人每月被拖欠约8,000,000元" in html and "与反映人核对无误的,请勾选“金额无误”后再保存。" in html
+    assert 'name="confirm_amount"' in html
+    response = intake_client.post(URL, form_data(worker_count="2", amount_owed="48000000", confirm_amount="on"))
+    assert response.status_code == 302
+    assert Clue.objects.get().amount_implausible
+
+
+def test_the_staff_api_needs_confirm_amount_for_an_implausible_amount(intake_user, api_as):
+    body = {"channel": "hotline_12333", "complainant_name": "王勇", "complainant_phone": "13800138000",
+            "employer_name": "乌兰察布市宏达建筑工程有限公司", "worker_count": 1, "amount_owed": "5000000",
+            "owed_from": "2026-08", "owed_to": "2026-10"}
+    client = api_as(intake_user)
+    response = client.post("/api/v1/clues/", body, format="json")
+    assert response.status_code == 400 and "confirm_amount" in response.json()["error"]["fields"]["amount_owed"][0]
+    response = client.post("/api/v1/clues/", {**body, "confirm_amount": True}, format="json")
+    assert response.status_code == 201 and response.json()["amount_implausible"] is True

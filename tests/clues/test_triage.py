@@ -435,3 +435,60 @@ def test_admin_finds_a_clue_by_tracking_code_or_employer(admin_client):
     assert list(by_code.context["cl"].result_list) == [wanted]
     assert list(by_employer.context["cl"].result_list) == [wanted]
     assert {c.pk for c in by_colour.context["cl"].result_list} == {wanted.pk, other.pk}
+
+
+# --- 金额存疑: an amount far above what the workers could be owed ---------------------------------------------
+
+
+@pytest.mark.parametrize(("owed_from", "owed_to", "months"), [
+    (datetime.date(2026, 8, 1), datetime.date(2026, 10, 1), 3),  # both ends count
+    (datetime.date(2026, 10, 1), datetime.date(2026, 10, 1), 1),
+    (datetime.date(2025, 11, 1), datetime.date(2026, 10, 1), 12),
+    (datetime.date(2026, 9, 1), None, 3),  # a start month alone runs to the month of receipt (November)
+    (None, datetime.date(2026, 10, 1), 12),  # not saying since when: counted as a year
+    (None, None, 12),
+])
+def test_months_owed_count_both_ends(owed_from, owed_to, months):
+    from clues.triage import months_owed
+
+    assert months_owed(owed_from, owed_to, datetime.date(2026, 11, 20)) == months
+
+
+@pytest.mark.parametrize(("amount", "workers", "doubt"), [
+    (Decimal("90000"), 1, False),  # 30,000 a month for 3 months: the ceiling itself is plausible
+    (Decimal("90003"), 1, True),  # 30,001 a month
+    (Decimal("999999999999"), 1, True),
+    (Decimal("900030"), 10, True),
+    (Decimal("900000"), 10, False),
+])
+def test_an_amount_above_the_monthly_ceiling_per_worker_is_in_doubt(amount, workers, doubt):
+    clue = new_clue(amount_owed=amount, worker_count=workers, owed_from=datetime.date(2026, 8, 1),
+                    owed_to=datetime.date(2026, 10, 1))
+    clue.refresh_from_db()
+    assert clue.amount_implausible is doubt
+
+
+def test_the_ceiling_is_the_administrators_figure_and_explained_on_the_clue():
+    rules = TriageSettings.current()
+    rules.implausible_monthly_wage = Decimal("8000")
+    rules.save()
+    clue = new_clue(amount_owed=Decimal("27000"), worker_count=1, owed_from=datetime.date(2026, 8, 1),
+                    owed_to=datetime.date(2026, 10, 1))
+    explained = triage_explain(clue)
+    assert explained["amount_implausible"] is True
+    assert explained["amount_note"] == "平均每人每月约9,000元,高于8,000元;反映人提交时已确认金额无误,请核实"
+    by_phone = new_clue(channel="hotline_12333", amount_owed=Decimal("27000"), worker_count=1,
+                        owed_from=datetime.date(2026, 8, 1), owed_to=datetime.date(2026, 10, 1))
+    assert triage_explain(by_phone)["amount_note"].endswith(";请与反映人核实金额")
+
+
+def test_triage_shows_an_amount_in_doubt(client, intake_user):
+    doubtful = new_clue(amount_owed=Decimal("999999999999"), worker_count=1)
+    plain = new_clue(complainant_phone="13800000002")
+    client.force_login(intake_user)
+    page = client.get("/triage/").content.decode()
+    row = page.split(f'id="clue-{doubtful.pk}"')[1].split("</tr>")[0]
+    assert '<span class="tag orange amount-doubt"' in row and "金额存疑" in row
+    assert "金额存疑" not in page.split(f'id="clue-{plain.pk}"')[1].split("</tr>")[0]
+    detail = client.get(f"/clues/{doubtful.pk}/").content.decode()
+    assert 'id="amount-doubt"' in detail and "平均每人每月约83,333,333,333元" in detail

@@ -46,3 +46,11 @@ def test_compose_describes_the_production_topology():
         assert env["REDIS_URL"].startswith("redis://redis:")
         assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
         assert services[name]["image"] == "ulanxin:latest"
+
+
+def test_compose_starts_the_worker_and_beat_again_when_they_exit():
+    """A Redis outage can end a Celery 5.7 worker that holds unacknowledged messages; the restart policy brings
+    it back (tests/faults/test_redis_stopped_during_intake.py runs the worker so)."""
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    for name in ("web", "worker", "beat", "redis", "postgres"):
+        assert services[name].get("restart") in {"unless-stopped", "always"}, name

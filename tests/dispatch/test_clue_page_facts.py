@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.clues.lifecycle_helpers import new_clue, to_closed
+from clues import lifecycle
+from tests.clues.lifecycle_helpers import new_clue, to_assigned, to_closed, to_in_progress
 from tests.conftest import make_staff
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +83,28 @@ def test_intake_staff_may_enter_another_clue_like_this_one_and_supervisors_may_n
     assert link in page(client, intake_user, clue)
     supervisor = make_staff("supervisor", username="facts_sup")
     assert link not in page(client, supervisor, clue)
+
+
+def test_the_timeline_names_who_acted_and_only_real_changes_of_state(client, intake_user, officer_zhuozi):
+    clue = new_clue(channel="web")
+    to_in_progress(clue, intake_user, officer_zhuozi)
+    lifecycle.add_record(clue=clue, by=officer_zhuozi, kind="contact", note="电话联系反映人")
+    timeline = section(page(client, intake_user, clue), "timeline")
+    assert "反映人(网上反映) · 状态:已归集" in timeline
+    assert "已归集 → 已转办" in timeline and "已转办 → 办理中" in timeline
+    assert "办理中 → 办理中" not in timeline and "— →" not in timeline
+    assert f"{officer_zhuozi.display_name} · 卓资县" in timeline
+
+
+def test_the_transfer_box_of_a_clue_with_a_unit_says_reassign(client, intake_user):
+    clue = new_clue()
+    unassigned = section(page(client, intake_user, clue), "transfer")
+    assert "<h2>转办</h2>" in unassigned and ">转办</button>" in unassigned
+    to_assigned(clue, intake_user, Unit.objects.get(code="150921"))
+    reassign = section(page(client, intake_user, clue), "transfer")
+    assert "<h2>改派</h2>" in reassign and ">改派</button>" in reassign and ">转办</button>" not in reassign
+
+
+def test_the_triage_aids_are_named_in_plain_words(client, intake_user):
+    aids = section(page(client, intake_user, new_clue()), "triage-aids")
+    assert "<h2>系统研判建议</h2>" in aids and "三步分离" not in aids

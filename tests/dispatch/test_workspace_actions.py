@@ -40,6 +40,17 @@ def post(client, user, url, data=None, follow=False):
     return client.post(url, data or {}, follow=follow)
 
 
+def refused(client, user, url, data=None):
+    """POST a move that is refused: it redirects back to the clue's page at the move's form (Post/Redirect/
+    Get, so a reload sends nothing again); returns that page, which shows the form with the reasons."""
+    response = post(client, user, url, data)
+    _blank, _clues, pk, action, _end = url.split("/")
+    assert response.status_code == 302 and response.url == f"/clues/{pk}/#{action}"
+    page = client.get(f"/clues/{pk}/")
+    assert page.status_code == 200
+    return page
+
+
 # --- transfer ---------------------------------------------------------------------------------------------
 
 def test_transfer_from_the_clue_page(client, staff):
@@ -56,8 +67,8 @@ def test_transfer_from_the_clue_page(client, staff):
 def test_transfer_without_a_unit_is_refused_next_to_the_field_keeping_the_note(client, staff):
     clue = new_clue()
     before = snapshot(clue)
-    response = post(client, staff["intake"], f"/clues/{clue.pk}/transfer/", {"unit": "", "note": "先看看"})
-    assert response.status_code == 400
+    response = refused(client, staff["intake"], f"/clues/{clue.pk}/transfer/", {"unit": "", "note": "先看看"})
+
     page = page_of(response)
     assert page.count("请选择一个旗县市区或行业部门作为承办单位。") >= 2  # at the top and by the field
     assert "先看看</textarea>" in page
@@ -68,8 +79,9 @@ def test_transfer_to_the_city_office_or_an_unknown_code_is_refused(client, staff
     clue = new_clue()
     before = snapshot(clue)
     for code in ("150900", "nowhere", "x" * 500):
-        response = post(client, staff["intake"], f"/clues/{clue.pk}/transfer/", {"unit": code})
-        assert response.status_code == 400
+        response = refused(client, staff["intake"], f"/clues/{clue.pk}/transfer/", {"unit": code})
+        assert "请选择" in page_of(response).split('id="transfer"')[1]
+
     assert snapshot(clue) == before
 
 
@@ -116,6 +128,32 @@ def test_an_offsite_next_is_ignored(client, staff):
     assert response.url == f"/clues/{clue.pk}/"
 
 
+def test_a_refused_form_comes_back_once_and_a_reload_sends_nothing(client, staff):
+    clue = new_clue()
+    to_in_progress(clue, staff["intake"], staff["officer"])
+    before = snapshot(clue)
+    response = post(client, staff["officer"], f"/clues/{clue.pk}/resolve/",
+                    {"result": "paid_in_full", "note": "已督促支付"}, follow=True)
+    # The browser ends on the clue's own page (a GET): reloading it cannot send the form again.
+    assert response.redirect_chain == [(f"/clues/{clue.pk}/#resolve", 302)]
+    assert response.request["REQUEST_METHOD"] == "GET" and response.status_code == 200
+    page = page_of(response)
+    assert '<div class="form-errors action-error card" role="alert">' in page
+    assert "结论为支付工资时,须填写追回金额。" in page and "已督促支付</textarea>" in page
+    reloaded = page_of(client.get(f"/clues/{clue.pk}/"))
+    assert "结论为支付工资时,须填写追回金额。" not in reloaded and "已督促支付</textarea>" not in reloaded
+    assert snapshot(clue) == before and not HandlingRecord.objects.exists()
+
+
+def test_a_refused_form_of_one_clue_is_not_shown_on_another(client, staff):
+    clue, other = new_clue(), new_clue()
+    for each in (clue, other):
+        to_in_progress(each, staff["intake"], staff["officer"])
+    response = post(client, staff["officer"], f"/clues/{clue.pk}/record/", {"kind": "contact", "note": ""})
+    assert response.status_code == 302
+    assert "请填写办理情况。" not in page_of(client.get(f"/clues/{other.pk}/"))
+
+
 # --- claim, record, return, resolve -----------------------------------------------------------------------
 
 def test_claim_and_a_second_claim_conflicts(client, staff):
@@ -125,8 +163,7 @@ def test_claim_and_a_second_claim_conflicts(client, staff):
     assert "已认领线索" in page_of(response)
     assert Clue.objects.get(pk=clue.pk).status == Status.IN_PROGRESS
     before = snapshot(clue)
-    response = post(client, staff["officer"], f"/clues/{clue.pk}/claim/")
-    assert response.status_code == 409
+    response = refused(client, staff["officer"], f"/clues/{clue.pk}/claim/")
     assert "该线索已被认领,无需重复认领。" in page_of(response)
     assert snapshot(clue) == before
 
@@ -159,9 +196,9 @@ def test_a_payment_record_without_money_is_refused_field_by_field(client, staff)
     clue = new_clue()
     to_in_progress(clue, staff["intake"], staff["officer"])
     before = snapshot(clue)
-    response = post(client, staff["officer"], f"/clues/{clue.pk}/record/",
+    response = refused(client, staff["officer"], f"/clues/{clue.pk}/record/",
                     {"kind": "payment", "note": "已支付部分工资"})
-    assert response.status_code == 400
+
     page = page_of(response)
     assert "支付工资记录须填写支付金额。" in page and "支付工资记录须填写支付人数。" in page
     assert "已支付部分工资</textarea>" in page
@@ -180,8 +217,7 @@ def test_a_bad_record_is_refused_with_a_chinese_message(client, staff, data, mes
     clue = new_clue()
     to_in_progress(clue, staff["intake"], staff["officer"])
     before = snapshot(clue)
-    response = post(client, staff["officer"], f"/clues/{clue.pk}/record/", data)
-    assert response.status_code == 400
+    response = refused(client, staff["officer"], f"/clues/{clue.pk}/record/", data)
     assert message in page_of(response)
     assert snapshot(clue) == before
 
@@ -190,8 +226,8 @@ def test_return_to_triage_needs_a_reason(client, staff):
     clue = new_clue()
     to_assigned(clue, staff["intake"], staff["officer"].unit)
     before = snapshot(clue)
-    response = post(client, staff["officer"], f"/clues/{clue.pk}/return/", {"reason": "  "})
-    assert response.status_code == 400 and "请填写退回理由。" in page_of(response)
+    response = refused(client, staff["officer"], f"/clues/{clue.pk}/return/", {"reason": "  "})
+    assert "请填写退回理由。" in page_of(response)
     assert snapshot(clue) == before
     response = post(client, staff["officer"], f"/clues/{clue.pk}/return/", {"reason": "项目在集宁区"},
                     follow=True)
@@ -204,9 +240,9 @@ def test_resolve_with_money_and_refusal_without(client, staff):
     clue = new_clue()
     to_in_progress(clue, staff["intake"], staff["officer"])
     before = snapshot(clue)
-    response = post(client, staff["officer"], f"/clues/{clue.pk}/resolve/",
+    response = refused(client, staff["officer"], f"/clues/{clue.pk}/resolve/",
                     {"result": "paid_in_full", "note": "已督促支付"})
-    assert response.status_code == 400
+
     page = page_of(response)
     assert "结论为支付工资时,须填写追回金额。" in page and "结论为支付工资时,须填写兑付人数。" in page
     assert '<option value="paid_in_full" selected>' in page
@@ -235,8 +271,8 @@ def test_review_reject_needs_a_reason(client, staff):
     clue = new_clue()
     to_resolved(clue, staff["intake"], staff["officer"])
     before = snapshot(clue)
-    response = post(client, staff["intake"], f"/clues/{clue.pk}/review/", {"decision": "reject"})
-    assert response.status_code == 400 and "请填写退回理由。" in page_of(response)
+    response = refused(client, staff["intake"], f"/clues/{clue.pk}/review/", {"decision": "reject"})
+    assert "请填写退回理由。" in page_of(response)
     assert snapshot(clue) == before
     response = post(client, staff["intake"], f"/clues/{clue.pk}/review/",
                     {"decision": "reject", "reason": "未附支付凭证"}, follow=True)
@@ -256,8 +292,8 @@ def test_inline_reject_from_the_queue_without_reason_says_why(client, staff):
 def test_review_without_a_decision_is_refused(client, staff):
     clue = new_clue()
     to_resolved(clue, staff["intake"], staff["officer"])
-    response = post(client, staff["intake"], f"/clues/{clue.pk}/review/", {"decision": "maybe"})
-    assert response.status_code == 400 and "请选择通过或退回。" in page_of(response)
+    response = refused(client, staff["intake"], f"/clues/{clue.pk}/review/", {"decision": "maybe"})
+    assert "请选择通过或退回。" in page_of(response)
 
 
 def test_followup_by_phone_then_reopen_from_the_followup_list(client, staff):
@@ -267,9 +303,9 @@ def test_followup_by_phone_then_reopen_from_the_followup_list(client, staff):
     assert clue.tracking_code in page_of(client.get("/followup/")).split('id="unsatisfied"')[0]
 
     before = snapshot(clue)
-    response = client.post(f"/clues/{clue.pk}/followup/", {"satisfied": "no", "note": ""})
-    assert response.status_code == 400 and "请填写回访意见。" in page_of(response)
-    response = client.post(f"/clues/{clue.pk}/followup/", {"note": "电话未接通"})
+    response = refused(client, staff["intake"], f"/clues/{clue.pk}/followup/", {"satisfied": "no", "note": ""})
+    assert "请填写回访意见。" in page_of(response)
+    response = refused(client, staff["intake"], f"/clues/{clue.pk}/followup/", {"note": "电话未接通"})
     assert "请选择满意或不满意。" in page_of(response)
     assert snapshot(clue) == before
 
@@ -291,8 +327,7 @@ def test_reopen_is_refused_after_a_satisfied_followup(client, staff):
     to_closed(clue, staff["intake"], staff["officer"])
     lifecycle.followup(clue=clue, satisfied=True, by=staff["intake"])
     before = snapshot(clue)
-    response = post(client, staff["intake"], f"/clues/{clue.pk}/reopen/", {"note": "再看看"})
-    assert response.status_code == 409
+    response = refused(client, staff["intake"], f"/clues/{clue.pk}/reopen/", {"note": "再看看"})
     assert "只有回访不满意的线索才能重新办理。" in page_of(response)
     assert snapshot(clue) == before
 
@@ -307,9 +342,9 @@ def test_reopen_form_shows_only_within_the_window(client, staff):
 def test_merge_by_tracking_code_and_refusal_of_an_unknown_code(client, staff):
     original, duplicate = new_clue(), new_clue()
     before = snapshot(duplicate)
-    response = post(client, staff["intake"], f"/clues/{duplicate.pk}/merge/", {"into": "ZZZZ9999"})
-    assert response.status_code == 400 and "未找到查询码或编号为“ZZZZ9999”的线索。" in page_of(response)
-    response = post(client, staff["intake"], f"/clues/{duplicate.pk}/merge/", {"into": str(duplicate.pk)})
+    response = refused(client, staff["intake"], f"/clues/{duplicate.pk}/merge/", {"into": "ZZZZ9999"})
+    assert "未找到查询码或编号为“ZZZZ9999”的线索。" in page_of(response)
+    response = refused(client, staff["intake"], f"/clues/{duplicate.pk}/merge/", {"into": str(duplicate.pk)})
     assert "不能将线索合并到它自己。" in page_of(response)
     assert snapshot(duplicate) == before
     response = post(client, staff["intake"], f"/clues/{duplicate.pk}/merge/",
@@ -399,7 +434,10 @@ def test_garbage_never_ends_in_a_server_error(client, staff, action, role):
                "workers_paid": "-1", "decision": "", "reason": "x" * 3000, "satisfied": "maybe",
                "into": "9" * 30, "next": "javascript:alert(1)"}
     response = post(client, staff[role], f"/clues/{clue.pk}/{action}/", garbage)
-    assert response.status_code in (400, 403, 409)
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:  # refused: back to the clue's page, which says why
+        assert response.url == f"/clues/{clue.pk}/#{action}"
+        assert client.get(f"/clues/{clue.pk}/").status_code == 200
 
 
 def test_action_urls_accept_only_post(client, staff):

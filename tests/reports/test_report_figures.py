@@ -316,3 +316,16 @@ def test_a_clue_passed_from_a_district_to_a_department_and_back(units):
     assert (department["assigned"], department["assignments"], department["held"]) == (1, 1, 0)
     assert (department["claimed_on_time"], department["closed"]) == (1, 0)
     assert department["completion_rate"] is None
+
+
+def test_the_league_puts_overdue_units_first_then_the_lowest_rate_then_the_most_clues():
+    def row(unit, held=0, rate=None, overdue=0, assignments=None):
+        return {"unit": unit, "held": held, "completion_rate": None if rate is None else Decimal(rate),
+                "overdue_now": overdue, "assignments": held if assignments is None else assignments}
+
+    rows = [row("quiet"), row("good", held=9, rate="100"), row("late", held=2, rate="100", overdue=1),
+            row("later", held=1, rate="0", overdue=3), row("weak", held=4, rate="50"),
+            row("weak_big", held=8, rate="50"), row("no_rate_yet", assignments=2)]
+    active, quiet = selectors.league(rows)
+    assert [r["unit"] for r in active] == ["later", "late", "weak_big", "weak", "good", "no_rate_yet"]
+    assert [r["unit"] for r in quiet] == ["quiet"]

@@ -1,6 +1,7 @@
 """The board, the big screen, the drill-down page and the printable report, as staff see them."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -49,7 +50,39 @@ def test_the_league_table_marks_units_below_target_or_with_overdue_clues(march, 
     assert not rows["150902"]["flagged"]
     page = response.content.decode()
     assert '<tr class="flagged" data-unit="150921"' in page
-    assert '<tr class="" data-unit="150902"' in page
+
+
+def league_rows(page):
+    body = page.split('id="league"')[1].split("<tbody>")[1].split("</tbody>")[0]
+    return re.findall(r'<tr class="[^"]*" data-unit="([^"]+)".*?</tr>', body, re.S), body
+
+
+def test_the_league_lists_units_with_figures_worst_first_and_folds_the_rest(march, client, supervisor_user):
+    response = get_as(client, supervisor_user, "/reports/", MARCH)
+    report = response.context["report"]
+    active = [row for row in report.by_unit if row["assignments"] or row["held"] or row["overdue_now"]]
+    no_rate = 101
+    expected = sorted(active, key=lambda row: (-row["overdue_now"], no_rate if row["completion_rate"] is None
+                                                else row["completion_rate"], -row["held"]))
+    units, _body = league_rows(response.content.decode())
+    assert units == [row["unit"] for row in expected] and len(units) < len(report.by_unit)
+    quiet = response.content.decode().split('id="quiet-units"')[1].split("</details>")[0]
+    assert f"另有 {len(report.by_unit) - len(units)} 个单位本期没有线索" in quiet
+    assert 'data-unit="150902">集宁区</span>' in quiet
+
+
+def test_each_rate_of_the_league_shows_its_numerator_and_denominator(march, client, supervisor_user):
+    response = get_as(client, supervisor_user, "/reports/", MARCH)
+    _units, body = league_rows(response.content.decode())
+    for row in response.context["league_rows"]:
+        cells = re.search(rf'data-unit="{row["unit"]}".*?</tr>', body, re.S)[0]
+        text = re.sub(r"<[^>]+>|\s", "", cells)
+        claimed = row["claimed_on_time"] + row["claimed_late"]
+        for shown in (f"{row['claimed_on_time']}/{claimed}", f"{row['closed']}/{row['held']}",
+                      f"{row['closed_on_time']}/{row['closed']}", f"{row['satisfied']}/{row['followed_up']}"):
+            assert shown in text, (row["unit"], shown, text)
+        # A zero is a figure, not a link to an empty list.
+        assert not re.search(r'<a href="[^"]*">0</a>', cells)
 
 
 def test_this_month_and_this_year_presets(units, client, supervisor_user):
@@ -149,3 +182,12 @@ def test_an_officer_with_no_unit_is_refused_the_board(units, client):
 
 def test_an_intake_clerk_sees_the_city_board(units, client):
     assert get_as(client, make_staff("intake", username="clerk"), "/reports/").status_code == 200
+
+
+def test_the_recent_months_preset_reads_a_quarter_even_on_the_2nd_of_a_month(units, client, supervisor_user):
+    with time_machine.travel(dt.datetime(2026, 1, 2, 10, 0, tzinfo=selectors.SHANGHAI), tick=False):
+        client.force_login(supervisor_user)
+        response = client.get("/reports/", {"period": "recent"})
+    period = response.context["report"].period
+    assert (period.start, period.end) == (dt.date(2025, 11, 1), dt.date(2026, 1, 2))
+    assert 'class="active" data-preset="recent">近三个月</a>' in response.content.decode()

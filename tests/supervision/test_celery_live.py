@@ -10,23 +10,14 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.db import connection
 
 from notifications.models import OutboxMessage
 from supervision.models import EscalationStep
 from tests.clues.lifecycle_helpers import new_clue, to_assigned
-from tests.conftest import make_staff
+from tests.conftest import current_database_url, make_staff
 from units.workdays import SHANGHAI
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _database_url():
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    user = db["USER"] or "postgres"
-    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.mark.redis
@@ -42,7 +33,7 @@ def test_worker_and_beat_escalate_a_due_clue_without_any_direct_call(tmp_path):
     clue.refresh_from_db()
     assert clue.ladder_dirty and not EscalationStep.objects.filter(clue=clue).exists()  # the sweep does the rest
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": _database_url(),
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": current_database_url(),
            "REDIS_URL": os.environ["REDIS_URL"], "SUPERVISION_SWEEP_SECONDS": "2"}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     celery = [sys.executable, "-m", "celery", "-A", "config"]
