@@ -152,6 +152,7 @@ def main():
     parser.add_argument("--clues", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--upload-lines", type=int, default=5_000, help="lines of the payroll upload measured")
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -279,6 +280,44 @@ def main():
     totals = board["totals"]
     print(f"board: red {totals['red']:,}, yellow {totals['yellow']:,}, projects with red {totals['projects_red']:,}; "
           + ", ".join(f"{key} {value}%" for key, value in totals["rates"].items()))
+    upload_payroll(args.upload_lines, supervisor, today)
+
+
+def upload_payroll(count, by, today):
+    """A payroll of `count` lines uploaded as an XLSX file, as the page does it: the file read and checked at
+    upload (start_upload), then the job the Celery worker runs (read, check every line, store, figures)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from core.identity import resident_id_check_char
+    from projects import payroll
+    from projects.models import PayrollMonth, Project
+
+    project = Project.objects.filter(status="under_way").order_by("pk").first()
+    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    paid_on = today.replace(day=1)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("工资表")
+    sheet.append(list(payroll.COLUMNS))
+    for n in range(count):
+        body = f"1509211985{(n // 28) % 12 + 1:02d}{n % 28 + 1:02d}{n % 1000:03d}"
+        sheet.append([f"工人{n}", body + resident_id_check_char(body), f"139{n:08d}", f"62220202{n:011d}", "钢筋班",
+                      "22", "6000.00", "6000.00", paid_on.isoformat()])
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    upload = io.BytesIO(data)
+    upload.name = "bench.xlsx"
+    started = time.perf_counter()
+    job = payroll.start_upload(upload, project=project, month=month, by=by, today=today)
+    at_upload = time.perf_counter() - started
+    job = payroll.run_payroll_job(job["id"]) if job["state"] not in ("done", "refused") else job
+    total = time.perf_counter() - started
+    stored = PayrollMonth.objects.get(project=project, month=month, is_current=True)
+    print(f"payroll upload, {count:,} lines XLSX ({len(data) / 1024:,.0f} KB): {job['state']}, "
+          f"{at_upload * 1000:,.0f} ms at upload + job = {total:,.2f} s; stored version {stored.version} "
+          f"with {stored.lines:,} lines, {stored.headcount_paid:,} paid", flush=True)
 
 
 if __name__ == "__main__":

@@ -16,20 +16,28 @@ logger = logging.getLogger(__name__)
 RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 
 
-def send(task_name, args=()):
-    """Queue `task_name` by name now (run it here when Celery is set to run tasks eagerly); raises what the
-    broker raised."""
-    if current_app.conf.task_always_eager:
+def is_eager():
+    return bool(current_app.conf.task_always_eager)
+
+
+def send(task_name, args=(), *, countdown=None):
+    """Queue `task_name` by name now, to start `countdown` seconds from now (run it here at once when Celery is
+    set to run tasks eagerly); raises what the broker raised."""
+    if is_eager():
         return current_app.tasks[task_name].apply(args=list(args))
-    return current_app.send_task(task_name, args=list(args), retry=True, retry_policy=RETRY_POLICY)
+    return current_app.send_task(task_name, args=list(args), countdown=countdown, retry=True,
+                                 retry_policy=RETRY_POLICY)
 
 
-def send_now(task_name, args=(), *, what, fallback):
-    """Queue `task_name` now; on any broker failure log why and what will do the work instead."""
+def send_now(task_name, args=(), *, what, fallback, countdown=None):
+    """Queue `task_name` now; on any broker failure log why and what will do the work instead. True when
+    queued."""
     try:
-        send(task_name, args)
+        send(task_name, args, countdown=countdown)
     except Exception as exc:  # any broker failure: the fallback does the work
         logger.warning("could not queue %s (%s); %s", what, exc, fallback)
+        return False
+    return True
 
 
 def queue_after_commit(task_name, args=(), *, what, fallback):

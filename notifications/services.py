@@ -6,18 +6,21 @@ Celery message or a broker outage only delays it until the periodic `deliver_out
 
 import datetime
 import logging
+import threading
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.roles import Role
 from core.bulk import bulk_insert
 from core.identity import normalize_mobile
-from core.tasks import queue_after_commit
+from core.tasks import is_eager, send_now
 
 from . import delivery
 from .backends import get_sms_backend, send_email
@@ -32,10 +35,42 @@ MAX_BACKOFF_MINUTES = 60
 Channel, State = OutboxMessage.Channel, OutboxMessage.State
 
 
+class _DeliveryNudge:
+    """One delivery run queued per process per window, however many messages are written in it.
+
+    Each run sends every message due, so when many are written at once (pay day at one site, a national
+    import, a sweep) one run does for all of them: the first commit in a window queues a run to start at the
+    window's end; a commit inside the window is already covered, since that run starts after it. Publishing to
+    the broker costs the web worker more than writing the clue; this keeps it to one publish per second per
+    process. Without a broker (tasks run eagerly) every commit runs the delivery at once, as before."""
+
+    def __init__(self):
+        self.covered_until = 0.0
+        self.lock = threading.Lock()
+
+    def __call__(self):
+        window = settings.OUTBOX_COALESCE_SECONDS
+        if is_eager() or window <= 0:
+            send_now(DELIVERY_TASK, what="delivery", fallback="the periodic outbox run will send")
+            return
+        now = time.monotonic()
+        with self.lock:
+            if now < self.covered_until:
+                return
+            self.covered_until = now + window
+        if not send_now(DELIVERY_TASK, what="delivery", fallback="the periodic outbox run will send",
+                        countdown=window):
+            with self.lock:
+                self.covered_until = 0.0  # not queued: the next commit tries again
+
+
+_nudge = _DeliveryNudge()
+
+
 def schedule_delivery():
-    """Ask a worker to deliver soon, once the current transaction commits. Never raises: with the broker
-    down the rows stay pending and the periodic task sends them."""
-    queue_after_commit(DELIVERY_TASK, what="delivery", fallback="the periodic outbox run will send")
+    """Ask a worker to deliver soon (within OUTBOX_COALESCE_SECONDS), once the current transaction commits.
+    Never raises: with the broker down the rows stay pending and the periodic task sends them."""
+    transaction.on_commit(_nudge)
 
 
 def _about(obj):

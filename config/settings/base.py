@@ -254,6 +254,10 @@ TASK_LABELS = {
 # Results are not stored (CELERY_RESULT_BACKEND = None): no nightly result cleanup job either.
 CELERY_RESULT_EXPIRES = None
 
+# One outbox delivery run per web process per this many seconds, however many messages are written in them
+# (notifications.services.schedule_delivery); 0 queues a run after every write.
+OUTBOX_COALESCE_SECONDS = float(os.environ.get("OUTBOX_COALESCE_SECONDS", "1"))
+
 # --- REST API --------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
