@@ -11,6 +11,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import Role
 from demo.history import demo_staff, seed_history
+from demo.monitoring import seed_monitoring
 from projects.models import Project
 from units.models import Unit
 from wage_warnings.evaluation import evaluate
@@ -24,6 +25,8 @@ DEMO_USERS = [
     ("officer_housing", Role.OFFICER, "housing", ("李", "明")),
     ("supervisor", Role.SUPERVISOR, "150900", ("张", "督办")),
     ("admin", Role.ADMIN, "150900", ("", "系统管理员")),
+    # The 劳资专管员 of two projects (demo/monitoring.py makes the account: it belongs to no unit).
+    ("wage_manager", Role.WAGE_MANAGER, None, ("赵", "志刚")),
 ]
 
 DEMO_PROJECTS = [
@@ -85,6 +88,8 @@ def seed_people_and_projects(password):
     password_hash = make_password(password)  # hashed once: the same password for every demo account
     accounts = []
     for username, role, unit_code, name in DEMO_USERS:
+        if unit_code is None:
+            continue
         user = _account(username, role, units[unit_code], name, password_hash)
         accounts.append((username, role.label, user.unit.name))
     for username, unit_code, name in unit_officers(units):
@@ -95,13 +100,14 @@ def seed_people_and_projects(password):
         spec["district"] = units[spec["district"]]
         spec["sector"] = units[spec["sector"]]
         spec.setdefault("start_date", dt.date(2026, 3, 1) + dt.timedelta(days=30 * index))
-        Project.objects.update_or_create(code=spec.pop("code"), defaults=spec)
+        Project.objects.get_or_create(code=spec.pop("code"), defaults=spec)  # a re-run keeps what it has
     return accounts
 
 
 def seed_demo(password):
     """Create the demo data (idempotent: the history is made once); returns [(username, role label, unit name)]."""
     accounts = seed_people_and_projects(password)
+    seed_monitoring(password)
     seed_history(demo_staff())
     # The early warnings of the demo projects, as the daily run would find them today (beat keeps them current).
     evaluate()

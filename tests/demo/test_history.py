@@ -13,10 +13,12 @@ from accounts.models import User
 from clues.models import Assignment, Channel, Clue, ClueEvent, RiskColor
 from demo.history import HISTORY_DAYS
 from demo.seed import seed_demo
+from projects.models import PayrollLine, PayrollMonth, Project
 from supervision.models import Letter
 from tests.conftest import ensure_reference_data
 from units.models import Unit
 from units.workdays import SHANGHAI
+from wage_warnings.models import WageWarning
 
 NOW = dt.datetime(2026, 12, 2, 10, 30, tzinfo=SHANGHAI)  # the 2nd of a month: 本月 is nearly empty
 
@@ -104,9 +106,40 @@ def test_make_run_again_leaves_the_history_as_it_is(seeded):
     counts = (User.objects.count(), Clue.objects.count(), ClueEvent.objects.count(), Letter.objects.count())
     admin = User.objects.get(username="admin")
     assert admin.get_short_name() == "系统管理员" and (admin.last_name, admin.first_name) == ("", "系统管理员")
+    payrolls = PayrollLine.objects.count()
     with time_machine.travel(NOW + dt.timedelta(days=3), tick=False):
         seed_demo("ulanxin-demo-2026")
     assert (User.objects.count(), Clue.objects.count(), ClueEvent.objects.count(),
             Letter.objects.count()) == counts
+    assert PayrollLine.objects.count() == payrolls
     officers = User.objects.filter(groups__name="officer").values_list("unit__code", flat=True)
     assert set(officers) == set(Unit.objects.exclude(kind=Unit.Kind.CITY).values_list("code", flat=True))
+
+
+# --- the monitoring side -------------------------------------------------------------------------------------
+
+def test_a_dozen_projects_with_a_year_of_payroll_and_true_red_and_yellow_warnings(seeded):
+    projects = Project.objects.filter(code__startswith="WLCB-2026-")
+    assert projects.count() == 12
+    assert all(p.general_contractor_id and p.managers.exists() for p in projects)
+    months = PayrollMonth.objects.filter(is_current=True)
+    assert months.values("project").distinct().count() == 12
+    assert min(months.values_list("month", flat=True)) <= dt.date(2025, 11, 1)  # a year back from 2026-12
+    # No upload stamped at seed time: each when its wages were paid.
+    assert not months.filter(uploaded_at__gte=NOW - dt.timedelta(days=1)).exists()
+    open_warnings = WageWarning.objects.filter(state="open")
+    assert {"red", "yellow"} <= set(open_warnings.values_list("level", flat=True))
+    rules = set(open_warnings.values_list("rule__code", flat=True))
+    assert {"wage_account_missing", "deposit_missing", "roster_missing", "notice_board_missing", "allocation_missing",
+            "payroll_late", "payroll_unpaid_share", "below_minimum_wage"} <= rules
+    # The projects in order have none.
+    assert not open_warnings.filter(project__code__in=["WLCB-2026-0001", "WLCB-2026-0006"]).exists()
+
+
+def test_the_demo_wage_manager_sees_their_two_projects_only(seeded, client):
+    manager = User.objects.get(username="wage_manager")
+    client.force_login(manager)
+    listed = client.get("/projects/").content.decode()
+    assert "WLCB-2026-0001" in listed and "WLCB-2026-0005" in listed and "WLCB-2026-0002" not in listed
+    assert client.get("/projects/WLCB-2026-0005/workspace/").status_code == 200
+    assert client.get("/projects/WLCB-2026-0002/").status_code == 404
