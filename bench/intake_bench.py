@@ -261,7 +261,7 @@ def profile(n):
                     content_type="application/json", HTTP_X_FORWARDED_PROTO="https")
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+    pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
     return out.getvalue()
 
 

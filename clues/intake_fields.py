@@ -22,8 +22,7 @@ from units import reference_cache
 from units.models import Unit
 from units.selectors import active_unit
 
-from .models import TriageSettings
-from .triage import format_money, implausible_amount
+from .triage import format_money, implausible_amount, triage_rules
 
 # Input names (the API's and the forms'), with the label used in messages that name the field.
 FIELD_LABELS = {
@@ -117,7 +116,7 @@ def _check_amount_plausible(today, result):
         return
     if "amount_owed" not in result.data or "worker_count" not in result.data:
         return
-    rules = TriageSettings.current()
+    rules = triage_rules(result.snapshot)  # the process's copy: no query per submission
     per = implausible_amount(result.data["amount_owed"], result.data["worker_count"], result.data.get("owed_from"),
                              result.data.get("owed_to"), today=today, rules=rules)
     if per is None:

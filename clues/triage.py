@@ -490,7 +490,7 @@ def triage_explain(clue, user=None):
 def amount_note(clue):
     """Why the amount is in doubt, for the clue's page and the API: the figure per worker and month, and
     whether the worker confirmed it."""
-    rules = TriageSettings.current()
+    rules = triage_rules()
     per = monthly_amount_per_worker(clue.amount_owed, clue.worker_count, clue.owed_from, clue.owed_to,
                                     timezone.localdate(clue.received_at))
     text = _("平均每人每月约%(per)s元,高于%(limit)s元") % {
