@@ -165,8 +165,8 @@ def _lines(index, month, problem, months_ago, workers):
     rows = []
     for n in range(workers):
         line = {**_worker(index, n), "days_worked": str(20 + n % 7)}
-        if problem == "short_payroll" and months_ago == 2 and n >= workers - 4:
-            continue  # four of the thirty on the roster not on the month's payroll
+        if problem == "short_payroll" and months_ago == 2 and n >= workers - 2:
+            continue  # two of the thirty on the roster not on the month's payroll
         due = Decimal(5200 + (n * 373) % 3400)
         if problem == "below_minimum" and months_ago == 2:
             due = Decimal(1400 + (n * 37) % 300)  # a labour subcontractor's month at less than the minimum wage

@@ -131,7 +131,7 @@ def test_a_dozen_projects_with_a_year_of_payroll_and_true_red_and_yellow_warning
     assert {"red", "yellow"} <= set(open_warnings.values_list("level", flat=True))
     rules = set(open_warnings.values_list("rule__code", flat=True))
     assert {"wage_account_missing", "deposit_missing", "roster_missing", "notice_board_missing", "allocation_missing",
-            "payroll_late", "payroll_unpaid_share", "below_minimum_wage"} <= rules
+            "payroll_late", "payroll_unpaid_share", "payroll_headcount_short", "below_minimum_wage"} <= rules
     # The projects in order have none.
     assert not open_warnings.filter(project__code__in=["WLCB-2026-0001", "WLCB-2026-0006"]).exists()
 
