@@ -8,17 +8,12 @@ and results to the cache and to a JSON file beside the upload. The column layout
 import csv
 import datetime as dt
 import io
-import json
 import logging
 import os
 import re
-import time
-import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.api import ApplicationError
+from core.jobs import JobStore
 from core.tasks import send as send_task
 from projects.models import Project
 from units import reference_cache
@@ -415,64 +411,13 @@ def _import_row(row_number, values, *, user, report, districts, known_projects, 
         report.warnings.append((row_number, warnings))
 
 
-# --- import jobs: the uploaded file plus a JSON status beside it ----------------------------------------
+# --- import jobs: the uploaded file plus a JSON status beside it (core.jobs) ----------------------------
 
-JOB_CACHE_TIMEOUT = 7 * 24 * 60 * 60
-_JOB_ID_RE = re.compile(r"^[0-9a-f]{32}$")
-
-
-def imports_dir():
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _cache_key(job_id):
-    return f"clues:import:{job_id}"
-
-
-def _status_path(job_id):
-    return imports_dir() / f"{job_id}.json"
-
-
-def write_job(job):
-    """Store the job's status in the cache and, atomically, in the JSON file beside the upload."""
-    job["updated_at"] = timezone.now().isoformat()
-    path = _status_path(job["id"])
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-    try:
-        cache.set(_cache_key(job["id"]), job, JOB_CACHE_TIMEOUT)
-    except Exception:  # the file is the record; a cache outage only costs speed
-        logger.warning("import job %s: cache write failed", job["id"], exc_info=True)
-    return job
-
-
-def read_job(job_id):
-    """The job's status: from the cache, else from its JSON file (it survives a cache flush); None if unknown."""
-    job_id = str(job_id).replace("-", "")
-    if not _JOB_ID_RE.match(job_id):
-        return None
-    try:
-        job = cache.get(_cache_key(job_id))
-    except Exception:
-        job = None
-    if job is not None:
-        return job
-    path = _status_path(job_id)
-    if not path.exists():
-        return None
-    job = json.loads(path.read_text(encoding="utf-8"))
-    try:
-        cache.set(_cache_key(job_id), job, JOB_CACHE_TIMEOUT)
-    except Exception:
-        pass
-    return job
-
-
-def _job_file(job):
-    return imports_dir() / f"{job['id']}.{job['ext']}"
+STORE = JobStore("imports", "clues:import")
+imports_dir = STORE.directory
+write_job = STORE.write
+read_job = STORE.read
+_job_file = STORE.file
 
 
 def create_import_job(upload, *, user):
@@ -483,14 +428,8 @@ def create_import_job(upload, *, user):
     data = _read_bytes(upload)
     name = getattr(upload, "name", "") or ""
     table = read_table(io.BytesIO(data), name)  # refuse a bad file now, while the user is still on the page
-    ext = file_kind(data, name)
-    job_id = uuid.uuid4().hex
-    (imports_dir() / f"{job_id}.{ext}").write_bytes(data)
-    job = {"id": job_id, "ext": ext, "filename": Path(name).name[:200], "user_id": user.pk,
-           "state": "queued", "total": len(table.rows), "done": 0, "message": "",
-           "ignored_headers": table.ignored_headers, "created_at": timezone.now().isoformat(),
-           "started_at": None, "finished_at": None, "report": None}
-    return write_job(job)
+    return STORE.create(data, ext=file_kind(data, name), user=user, filename=name, total=len(table.rows),
+                        ignored_headers=table.ignored_headers, report=None)
 
 
 def run_import_job(job_id):
@@ -505,15 +444,7 @@ def run_import_job(job_id):
     job.update(state="running", started_at=timezone.now().isoformat(), message="")
     write_job(job)
     user = User.objects.filter(pk=job["user_id"]).first()
-    last_write = [0.0]
-
-    def progress(done, total):
-        # Writing on every row would cost more than the rows; a few times a second is smooth enough.
-        if done == total or time.monotonic() - last_write[0] > 0.5:
-            job.update(done=done, total=total)
-            write_job(job)
-            last_write[0] = time.monotonic()
-
+    progress = STORE.progress(job)  # a few writes a second, not one per row
     try:
         report = import_national_file(_job_file(job), user=user, progress=progress, filename=job["filename"])
     except ImportFileError as exc:

@@ -329,7 +329,7 @@ def run_payroll_job(job_id):
             raise ApplicationError(_("项目或上传人已不存在。"))
         table = read_payroll_file(jobs.job_file(job), name=job["filename"])
         payroll = put_payroll(project=project, month=month, rows=table.rows, by=user, source_name=job["filename"],
-                              progress_check=jobs.Progress(job, "check"), progress_store=jobs.Progress(job, "store"))
+                              progress_check=jobs.progress(job, "check"), progress_store=jobs.progress(job, "store"))
     except PayrollRefused as exc:
         return jobs.finish(job, "refused", message=exc.message, errors=exc.by_row()[:500],
                            error_count=len(exc.errors))

@@ -309,7 +309,7 @@ def run_registry_job(job_id):
         if user is None:
             raise ApplicationError(_("导入人账号已不存在。"))
         report = import_registry(jobs.job_file(job), by=user, name=job["filename"],
-                                 progress=jobs.Progress(job, "import"))
+                                 progress=jobs.progress(job, "import"))
     except ApplicationError as exc:
         return jobs.finish(job, "failed", message=exc.message)
     except Exception:
