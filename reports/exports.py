@@ -5,25 +5,19 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from clues.models import Clue
 from clues.personal_data import ID_NUMBER, PHONE, masked_values, record_views
 from clues.selectors import can_see_personal_data, clue_visible_queryset
+from core.spreadsheets import local_minute, rate_cell, safe_text, write_sheet
 from units.models import Unit
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 100_000
 VISIBILITY_CHUNK = 2000
-# A cell a spreadsheet would read as a formula (CSV/formula injection): kept as text with a leading quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PDF_FONTS = [("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
              ("/usr/share/fonts/truetype/arphic/uming.ttc", 0)]
 
@@ -32,30 +26,9 @@ class TooManyRows(Exception):
     pass
 
 
-def attachment(filename):
-    return content_disposition_header(True, filename)
 
 
-def xlsx_response(workbook, filename):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = attachment(filename)
-    return response
 
-
-def safe_text(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _local(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def _rate(value):
-    return float(value) if value is not None else "—"
 
 
 # --- the report -----------------------------------------------------------------------------------------
@@ -77,16 +50,16 @@ def headline_rows(report):
     return [
         (_("归集线索(条)"), h["collected"]),
         (_("办结(条)"), h["closed"]),
-        (_("办结率(%)"), _rate(h["completion_rate"])),
+        (_("办结率(%)"), rate_cell(h["completion_rate"])),
         (_("转交行业部门线索(条)"), h["transferred_to_departments"]),
         (_("行业部门已办结(条)"), h["departments_closed"]),
-        (_("行业部门办结率(%)"), _rate(h["departments_completion_rate"])),
+        (_("行业部门办结率(%)"), rate_cell(h["departments_completion_rate"])),
         (_("按时办结(条)"), h["closed_on_time"]),
-        (_("时限办结率(%)"), _rate(h["closed_on_time_rate"])),
+        (_("时限办结率(%)"), rate_cell(h["closed_on_time_rate"])),
         (_("当前超期(条)"), h["overdue_now"]),
         (_("办结用时中位数(工作日)"), float(h["median_working_days_to_close"])
          if h["median_working_days_to_close"] is not None else "—"),
-        (_("回访满意率(%)"), _rate(h["satisfaction_rate"])),
+        (_("回访满意率(%)"), rate_cell(h["satisfaction_rate"])),
         (_("追回工资案件(起)"), h["cases_with_recovery"]),
         (_("追回工资(元)"), float(h["amount_recovered"])),
         (_("兑付劳动者(人)"), h["workers_paid"]),
@@ -133,7 +106,7 @@ def unit_table(report):
             else:
                 value = row[key]
             if key in RATE_KEYS or key == "median_working_days_to_close":
-                value = _rate(value)
+                value = rate_cell(value)
             elif isinstance(value, Decimal):
                 value = float(value)
             values.append(value)
@@ -143,30 +116,15 @@ def unit_table(report):
 
 def breakdown_table(rows, label):
     header = [label, _("归集线索"), _("办结"), _("办结率(%)"), _("当前超期")]
-    return header, [[row["label"], row["collected"], row["closed"], _rate(row["completion_rate"]),
+    return header, [[row["label"], row["collected"], row["closed"], rate_cell(row["completion_rate"]),
                      row["overdue_now"]] for row in rows]
 
 
 def trend_table(report):
     header = [_("期间"), _("起"), _("止"), _("归集线索"), _("办结"), _("办结率(%)")]
     return header, [[row["label"], row["start"].isoformat(), row["end"].isoformat(), row["collected"],
-                     row["closed"], _rate(row["completion_rate"])] for row in report.trend]
+                     row["closed"], rate_cell(row["completion_rate"])] for row in report.trend]
 
-
-def _sheet(workbook, title, header, rows, preface=()):
-    sheet = workbook.create_sheet(title)
-    bold = Font(bold=True)
-    for line in preface:
-        sheet.append([safe_text(value) for value in line])
-    cells = []
-    for value in header:
-        cell = WriteOnlyCell(sheet, value=safe_text(value))
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    for row in rows:
-        sheet.append([safe_text(value) for value in row])
-    return sheet
 
 
 def report_workbook(report):
@@ -177,11 +135,11 @@ def report_workbook(report):
                (_("统计期间"), report.period.label),
                (_("生成时间"), generated.strftime("%Y-%m-%d %H:%M")),
                ()]
-    _sheet(workbook, _("总览"), [_("指标"), _("数值")], headline_rows(report), preface=preface)
-    _sheet(workbook, _("承办单位"), *unit_table(report))
-    _sheet(workbook, _("趋势"), *trend_table(report))
-    _sheet(workbook, _("来源渠道"), *breakdown_table(report.by_channel, _("来源渠道")))
-    _sheet(workbook, _("风险等级"), *breakdown_table(report.by_risk_color, _("风险等级")))
+    write_sheet(workbook, _("总览"), [_("指标"), _("数值")], headline_rows(report), preface=preface)
+    write_sheet(workbook, _("承办单位"), *unit_table(report))
+    write_sheet(workbook, _("趋势"), *trend_table(report))
+    write_sheet(workbook, _("来源渠道"), *breakdown_table(report.by_channel, _("来源渠道")))
+    write_sheet(workbook, _("风险等级"), *breakdown_table(report.by_risk_color, _("风险等级")))
     return workbook
 
 
@@ -294,14 +252,14 @@ def clue_rows(user, queryset, *, reveal=False):
                         if clue.pk in revealed else masked_values(clue))
             rows.append([
                 clue.tracking_code, clue.get_channel_display(), clue.get_status_display(),
-                clue.get_risk_color_display(), _local(clue.received_at), clue.employer_name,
+                clue.get_risk_color_display(), local_minute(clue.received_at), clue.employer_name,
                 clue.employer_credit_code, clue.project.name if clue.project_id else clue.project_name,
                 clue.district.name if clue.district_id else "", clue.unit.name if clue.unit_id else "",
                 clue.complainant_name, personal[PHONE], personal[ID_NUMBER], clue.worker_count,
-                float(clue.amount_owed), _local(clue.close_deadline), yes if clue.is_overdue else no,
+                float(clue.amount_owed), local_minute(clue.close_deadline), yes if clue.is_overdue else no,
                 clue.get_result_display() if clue.result else "",
                 float(clue.amount_recovered) if clue.amount_recovered is not None else "",
-                clue.workers_paid if clue.workers_paid is not None else "", _local(clue.closed_at),
+                clue.workers_paid if clue.workers_paid is not None else "", local_minute(clue.closed_at),
                 followup[clue.followup_satisfied],
                 clue.merged_into.tracking_code if clue.merged_into_id else "",
             ])
@@ -320,5 +278,5 @@ def clue_csv(rows):
 
 def clue_workbook(rows):
     workbook = Workbook(write_only=True)
-    _sheet(workbook, _("线索清单"), rows[0], rows[1:])
+    write_sheet(workbook, _("线索清单"), rows[0], rows[1:])
     return workbook

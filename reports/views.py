@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clues.models import Channel, RiskColor
+from core.spreadsheets import attachment, xlsx_response
 from dispatch.forms import ClueFilterForm
 from dispatch.selectors import all_clues, transfer_units
 
@@ -198,7 +199,7 @@ def report_xlsx(request):
     report, error = _report_from_query(request)
     if error:
         return error
-    return exports.xlsx_response(exports.report_workbook(report), exports.report_filename(report, "xlsx"))
+    return xlsx_response(exports.report_workbook(report), exports.report_filename(report, "xlsx"))
 
 
 @login_required
@@ -207,7 +208,7 @@ def report_pdf(request):
     if error:
         return error
     response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = exports.attachment(exports.report_filename(report, "pdf"))
+    response["Content-Disposition"] = attachment(exports.report_filename(report, "pdf"))
     return response
 
 
@@ -254,6 +255,6 @@ def clue_export(request, fmt):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
         response = HttpResponse(exports.clue_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = exports.attachment(_("线索清单-%(stamp)s.csv") % {"stamp": stamp})
+        response["Content-Disposition"] = attachment(_("线索清单-%(stamp)s.csv") % {"stamp": stamp})
         return response
-    return exports.xlsx_response(exports.clue_workbook(rows), _("线索清单-%(stamp)s.xlsx") % {"stamp": stamp})
+    return xlsx_response(exports.clue_workbook(rows), _("线索清单-%(stamp)s.xlsx") % {"stamp": stamp})

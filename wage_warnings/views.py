@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.api import ApplicationError
+from core.spreadsheets import xlsx_response
 from units.models import Unit
 
 from . import exports, selectors, services
@@ -82,7 +83,7 @@ def board_export(request):
         return forbidden(request, _("您没有查看预警监控看板的权限。"))
     figures = selectors.monitoring_board(scope)
     stamp = timezone.localtime(figures["generated_at"]).strftime("%Y%m%d-%H%M")
-    return exports.xlsx_response(exports.board_workbook(figures),
+    return xlsx_response(exports.board_workbook(figures),
                                  _("预警监控看板-%(stamp)s.xlsx") % {"stamp": stamp})
 
 
@@ -126,7 +127,7 @@ def warning_export(request):
     except exports.TooManyRows as exc:
         return render(request, "wage_warnings/bad_request.html", {"errors": {"": [str(exc)]}}, status=400)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return exports.xlsx_response(workbook, _("工资预警清单-%(stamp)s.xlsx") % {"stamp": stamp})
+    return xlsx_response(workbook, _("工资预警清单-%(stamp)s.xlsx") % {"stamp": stamp})
 
 
 def _visible(request, pk):

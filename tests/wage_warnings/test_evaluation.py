@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -195,6 +196,9 @@ def _queries_for(count):
         PayrollMonthFactory(project=project, month=dt.date(2026, 4, 1), roster_headcount=20, headcount_paid=10,
                             lines=20, total_due=Decimal("20000"))
         DutyFactory(project=project, kind="deposit", deposit_kind="cash", amount=Decimal("1"))
+    # Both measurements start from the same process caches (content types, reference data): what an earlier
+    # test in this process left behind must not count in one and not the other.
+    ContentType.objects.clear_cache()
     with time_machine.travel(at(2026, 5, 12, 9), tick=False), CaptureQueriesContext(connection) as first:
         evaluate()
     with time_machine.travel(at(2026, 5, 13, 9), tick=False), CaptureQueriesContext(connection) as second:
