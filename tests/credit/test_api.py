@@ -111,8 +111,8 @@ def test_a_penalty_is_paid_and_a_referral_closed_with_the_polices_outcome(credit
                                  "number": "卓人社移送1号", "date": "2026-04-02"}, format="json").json()
     body = error(client.post(f"{URL}{referral['id']}/close/", {}, format="json"), 400)
     assert body["fields"]["outcome"] == ["请填写公安机关的处理结果。"]
-    closed = client.post(f"{URL}{referral['id']}/close/", {"outcome": "已立案侦查,欠薪已追回", "case_number": "卓公刑2026-17",
-                                                          "closed_on": "2026-05-10"}, format="json").json()
+    outcome = {"outcome": "已立案侦查,欠薪已追回", "case_number": "卓公刑2026-17", "closed_on": "2026-05-10"}
+    closed = client.post(f"{URL}{referral['id']}/close/", outcome, format="json").json()
     assert (closed["state"], closed["case_number"], closed["closed_on"]) == ("closed", "卓公刑2026-17", "2026-05-10")
 
 
