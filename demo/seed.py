@@ -10,6 +10,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
+from demo.credit import seed_credit
 from demo.history import demo_staff, seed_history
 from projects.models import Project
 from units.models import Unit
@@ -103,6 +104,7 @@ def seed_demo(password):
     """Create the demo data (idempotent: the history is made once); returns [(username, role label, unit name)]."""
     accounts = seed_people_and_projects(password)
     seed_history(demo_staff())
+    seed_credit()
     # The early warnings of the demo projects, as the daily run would find them today (beat keeps them current).
     evaluate()
     return accounts
