@@ -57,11 +57,11 @@ def _put_errors(form, exc):
 
 @login_required
 def record_list(request):
+    if not (selectors.is_city_staff(request.user) or selectors.officer_unit_id(request.user)):
+        return forbidden(request, _("您没有查看执法与信用记录的权限。"))
     filterset = selectors.RecordFilter(request.GET, queryset=selectors.record_list_queryset(request.user))
     if not filterset.is_valid():
         return render(request, "credit/bad_request.html", {"errors": filterset.errors}, status=400)
-    if not (selectors.is_city_staff(request.user) or selectors.officer_unit_id(request.user)):
-        return forbidden(request, _("您没有查看执法与信用记录的权限。"))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
