@@ -480,8 +480,8 @@ def refresh_employer_colour(*, credit_code, name):
     rules = triage_rules()
     key = employer_key(name)
     names = Q(employer_credit_code=credit_code)
-    if key:
-        names |= Q(employer_key=key)
+    if key:  # by name only where the clue has no credit code (the code decides when there is one)
+        names |= Q(employer_key=key, employer_credit_code="")
     changed = 0
     for clue in (Clue.objects.filter(names, merged_into__isnull=True).exclude(status=Status.CLOSED)
                  .select_related("project")):
