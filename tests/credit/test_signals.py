@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from clues.models import Clue
+from clues.triage import blacklisted_employer
 from credit.services import expire_lists
 from tests.clues.lifecycle_helpers import new_clue, to_closed
 from tests.credit.conftest import blacklist_body
@@ -98,3 +99,13 @@ def test_the_enterprise_page_is_red_with_its_records_and_projects(credit_world, 
     client.force_login(credit_world["zhuozi"])
     quiet = client.get(f"/enterprises/{credit_world['developer'].credit_code}/").content.decode()
     assert 'id="credit-signal"' not in quiet
+
+
+def test_a_clue_with_another_credit_code_is_not_taken_for_the_listed_enterprise(credit_world, api_as):
+    """The credit code decides when the clue has one: the same name under another code is another enterprise."""
+    contractor = credit_world["contractor"]
+    _list(credit_world, api_as)
+    namesake = Clue(employer_name=contractor.name, employer_credit_code=credit_world["other"].credit_code)
+    assert blacklisted_employer(namesake) is None
+    assert blacklisted_employer(Clue(employer_name=contractor.name, employer_credit_code="")) == contractor
+    assert blacklisted_employer(Clue(employer_name="别的", employer_credit_code=contractor.credit_code)) == contractor
