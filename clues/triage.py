@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from projects.models import Enterprise
 from units import reference_cache
 from units.models import Unit
 from units.selectors import active_units
 
-from .models import PUBLIC_CHANNELS, DuplicateCandidate, RiskColor, Status, TriageSettings
+from .models import PUBLIC_CHANNELS, Clue, DuplicateCandidate, RiskColor, Status, TriageSettings
 from .selectors import visible_duplicate_candidates
 
 # --- 属地分离: district and sector ------------------------------------------------------------------------
@@ -153,12 +155,30 @@ def _decimal(value):
         return Decimal(0)
 
 
+def blacklisted_employer(clue):
+    """The enterprise on the blacklist (失信联合惩戒名单, kept by the credit app in Enterprise.is_blacklisted) that
+    the clue names: by credit code when the clue has one, else by the normalised name; None otherwise. The list
+    is a handful of enterprises, so the names are compared here rather than normalised in SQL."""
+    code = (clue.employer_credit_code or "").strip().upper()
+    key = employer_key(clue.employer_name)
+    if not code and not key:
+        return None
+    listed = Enterprise.objects.filter(is_blacklisted=True).only("credit_code", "name")
+    if code:  # as for duplicates, the credit code decides when there is one
+        return listed.filter(credit_code=code).first()
+    return next((e for e in listed if employer_key(e.name) == key), None)
+
+
 def risk_assessment(clue, rules):
-    """(colour, reasons) of a clue under the current thresholds and keywords."""
+    """(colour, reasons) of a clue under the current thresholds and keywords; red whatever the amount when the
+    employer is on the blacklist."""
     amount = _decimal(clue.amount_owed)
     workers = clue.worker_count or 0
 
     red = []
+    listed = blacklisted_employer(clue)
+    if listed is not None:
+        red.append(_("用人单位“%(name)s”已列入拖欠农民工工资失信联合惩戒名单") % {"name": listed.name})
     if amount >= rules.red_amount:
         red.append(_("金额 ≥ %(amount)s") % {"amount": format_yuan(rules.red_amount)})
     if workers >= rules.red_workers:
@@ -452,6 +472,25 @@ def retriage(clue):
     DuplicateCandidate.objects.filter(clue=clue).delete()
     record_matches(clue, matches)
     return clue
+
+
+def refresh_employer_colour(*, credit_code, name):
+    """The clues still open that name an enterprise (by credit code or normalised name) get their colour and
+    reasons again: called when the enterprise goes on or off the blacklist. Returns how many changed."""
+    rules = triage_rules()
+    key = employer_key(name)
+    names = Q(employer_credit_code=credit_code)
+    if key:  # by name only where the clue has no credit code (the code decides when there is one)
+        names |= Q(employer_key=key, employer_credit_code="")
+    changed = 0
+    for clue in (Clue.objects.filter(names, merged_into__isnull=True).exclude(status=Status.CLOSED)
+                 .select_related("project")):
+        colour, reasons = risk_assessment(clue, rules)
+        reasons = [str(reason) for reason in reasons]
+        if (colour, reasons) != (clue.risk_color, list(clue.risk_reasons or [])):
+            Clue.objects.filter(pk=clue.pk).update(risk_color=colour, risk_reasons=reasons)
+            changed += 1
+    return changed
 
 
 def triage_explain(clue, user=None):

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
+from demo.credit import seed_credit
 from demo.history import demo_staff, seed_history
 from demo.monitoring import seed_monitoring
 from projects.models import Project
@@ -109,6 +110,7 @@ def seed_demo(password):
     accounts = seed_people_and_projects(password)
     seed_monitoring(password)
     seed_history(demo_staff())
+    seed_credit()
     # The early warnings of the demo projects, as the daily run would find them today (beat keeps them current).
     evaluate()
     return accounts

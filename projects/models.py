@@ -21,7 +21,8 @@ class Enterprise(models.Model):
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
-    # Until the credit app (风险+信用) keeps the blacklist with its periods, the monitoring rule reads this flag.
+    # Kept in step with the blacklist's entries by the credit app (credit.services.sync_blacklist_flags, a floor
+    # above); the monitoring rule blacklisted_party and the clue triage read it.
     is_blacklisted = models.BooleanField(_("列入失信名单"), default=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

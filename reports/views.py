@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from clues.models import Channel, RiskColor
 from core.spreadsheets import attachment, xlsx_response
+from credit import selectors as credit_selectors
 from dispatch.forms import ClueFilterForm
 from dispatch.selectors import all_clues, transfer_units
 
@@ -27,6 +28,7 @@ BOARD_PANELS = [
     "reports/panels/units.html",
     "reports/panels/trend.html",
     "reports/panels/breakdown.html",
+    "credit/panels/enforcement.html",
 ]
 CHART_LABELS = {
     "collected": gettext_lazy("归集线索"),
@@ -119,6 +121,36 @@ def _chart_payload(report, links):
     }
 
 
+def _enforcement(user, period):
+    """The enforcement figures of the board's period for its panel (credit), with the records behind them."""
+    scope = credit_selectors.report_scope(user)
+    if scope is None:
+        return None, []
+    figures = credit_selectors.enforcement_report(scope, period.start, period.end)
+    base = reverse("credit:list")
+    dates = urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})
+    unit = "" if scope == "city" else f"&unit={scope.code}"
+    cards = [
+        ("rectification_orders", _("责令改正"), figures["rectification_orders"], _("份"),
+         f"{base}?kind=rectification_order&{dates}{unit}", False),
+        ("orders_rectified", _("整改完成"), figures["orders_rectified"], _("份"),
+         f"{base}?kind=rectification_order&state=rectified{unit}", False),
+        ("orders_overdue_now", _("逾期未整改"), figures["orders_overdue_now"], _("份"),
+         f"{base}?state=overdue{unit}", figures["orders_overdue_now"] > 0),
+        ("penalties", _("行政处罚"), figures["penalties"], _("件"), f"{base}?kind=penalty&{dates}{unit}", False),
+        ("penalty_amount", _("罚款金额"), wan(figures["penalty_amount"]), _("万元"),
+         f"{base}?kind=penalty&{dates}{unit}", False),
+        ("blacklisted", _("列入失信名单"), figures["blacklisted"], _("家"), f"{base}?kind=blacklist&{dates}{unit}",
+         False),
+        ("blacklisted_now", _("名单内企业"), figures["blacklisted_now"], _("家"),
+         f"{base}?kind=blacklist&state=listed{unit}", False),
+        ("police_referrals", _("移送公安"), figures["police_referrals"], _("件"),
+         f"{base}?kind=police_referral&{dates}{unit}", False),
+    ]
+    return figures, [{"key": key, "label": label, "value": value, "measure": measure, "link": link, "alert": alert}
+                     for key, label, value, measure, link, alert in cards]
+
+
 def _period_query(period, trend=None):
     params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
     if trend:
@@ -136,7 +168,9 @@ def board(request):
         return forbidden(request)
     links = _links(report)
     league_rows, quiet_units = selectors.league(report.by_unit) if report.is_city else (report.by_unit, [])
+    enforcement, enforcement_cards = _enforcement(request.user, report.period)
     return render(request, "reports/board.html", {
+        "enforcement": enforcement, "enforcement_cards": enforcement_cards,
         "league_rows": league_rows, "quiet_units": quiet_units,
         "report": report, "headline": report.headline, "preset": preset, "errors": errors,
         "links": links, "cards": _cards(report, links), "chart": _chart_payload(report, links), "panels": BOARD_PANELS,

@@ -37,11 +37,13 @@ from clues.attachments import store_attachment
 from clues.models import Clue, ClueEvent, DuplicateCandidate, PersonalDataView, Status
 from clues.public_views import RECEIPT_SALT
 from core.identity import credit_code_check_char
+from credit import services as credit_services
 from dispatch.models import SavedFilter
 from notifications.models import OutboxMessage
 from notifications.services import notify_users
 from projects import payroll, registry_import
 from projects import services as project_services
+from projects.evidence import check_evidence
 from supervision import letters, referrals
 from tests.clues.lifecycle_helpers import (
     new_clue,
@@ -410,6 +412,43 @@ TABLE = {
     "api/v1/rules/$": Row(API, ("/api/v1/rules/",), get=staff(200)),
     "api/v1/rules/(?P<code>[a-z_]+)/$": Row(API, ("/api/v1/rules/roster_missing/",), get=staff(200)),
     "api/v1/reports/monitoring/": Row(API, ("/api/v1/reports/monitoring/",), get=staff(200)),
+
+    # --- enforcement and credit: 卓资县's officer recorded an order, a penalty and a watchlist entry on the general
+    # contractor of 卓资县's project. City staff see and act on all; 丰镇市's officer neither sees them (404) nor
+    # may record for that enterprise (403). The blacklist's publication needs no account.
+    "enforcement/": Row(PAGE, ("/enforcement/", "/enforcement/?kind=penalty&state=unpaid"), get=staff(200)),
+    "enforcement/new/<str:kind>/": Row(
+        PAGE, ("/enforcement/new/rectification_order/", "/enforcement/new/police_referral/?clue={closed}"),
+        get=staff(200), post=staff(302, officer_fz=403),
+        data={"enterprise": "{credit_code}", "project": "{project_code}", "number": "PERM-NEW-1", "date": "{end}",
+              "problem": "未按月支付工资", "deadline": "{end}"}),
+    "enforcement/<int:pk>/": Row(PAGE, ("/enforcement/{order}/",), get=clue_bound(200), tied=True),
+    "enforcement/<int:pk>/file/<str:which>": Row(PAGE, ("/enforcement/{order}/file/document",),
+                                                  get=clue_bound(200), tied=True),
+    "enforcement/<int:pk>/<str:action>/": Row(
+        PAGE, ("/enforcement/{order}/rectify/", "/enforcement/{penalty}/pay/"), post=clue_bound(302),
+        data={"rectified_on": "{end}", "evidence": "已补发工资", "paid_on": "{end}"}, tied=True),
+    "enterprises/<str:credit_code>/": Row(PAGE, ("/enterprises/{credit_code}/",), get=clue_bound(200)),
+    "blacklist/": Row(PUBLIC, ("/blacklist/",), get=everyone(200)),
+    "api/v1/enforcement/$": Row(API, ("/api/v1/enforcement/", "/api/v1/enforcement/?kind=rectification_order"),
+                                get=staff(200), post=staff(201, officer_fz=403),
+                                data={"kind": "penalty", "enterprise": "{credit_code}", "number": "PERM-NEW-2",
+                                      "project": "{project_code}",
+                                      "date": "{end}", "amount": "1000.00", "legal_basis": "条例第五十五条"}),
+    "api/v1/enforcement/(?P<pk>\\d+)/$": Row(API, ("/api/v1/enforcement/{order}/",), get=clue_bound(200),
+                                                tied=True),
+    "api/v1/enforcement/(?P<pk>\\d+)/rectify/$": Row(API, ("/api/v1/enforcement/{order}/rectify/",),
+                                                       post=clue_bound(200), tied=True,
+                                                       data={"rectified_on": "{end}", "evidence": "已补发工资"}),
+    "api/v1/enforcement/(?P<pk>\\d+)/pay/$": Row(API, ("/api/v1/enforcement/{penalty}/pay/",),
+                                                   post=clue_bound(200), data={"paid_on": "{end}"}, tied=True),
+    "api/v1/enforcement/(?P<pk>\\d+)/remove/$": Row(API, ("/api/v1/enforcement/{watchlist}/remove/",),
+                                                      post=clue_bound(200), tied=True,
+                                                      data={"removed_on": "{end}", "evidence": "欠薪已全部支付"}),
+    "api/v1/enforcement/(?P<pk>\\d+)/close/$": Row(API, ("/api/v1/enforcement/{order}/close/",),
+                                                     post=clue_bound(200), data={"note": "已移送处罚"}, tied=True),
+    "api/v1/public/blacklist/": Row(PUBLIC_API, ("/api/v1/public/blacklist/",), get=everyone(200)),
+    "api/v1/reports/enforcement/": Row(API, (f"/api/v1/reports/enforcement/?{PERIOD}",), get=staff(200)),
 }
 
 # Variants where one URL of a row expects something else than the row says (url → role → expected).
@@ -526,6 +565,7 @@ def world(settings, tmp_path):
     importer.run_import_job(job["id"])
     today = timezone.localdate()
     project_ids = _project_world(project, intake, today)
+    project_ids.update(_credit_world(project, officer, clues["closed"], today))
     ids = {key: clue.pk for key, clue in clues.items()}
     ids["fengzhen_clue"] = fengzhen_clue.pk
     ids.update(
@@ -562,6 +602,21 @@ def _project_world(project, intake, today):
             "new_credit_code": body + credit_code_check_char(body), "month": f"{month:%Y-%m}",
             "first_of_month": first_of_month.isoformat(), "worker_id": WORKER_ID,
             "payroll_job": payroll_job["id"], "registry_job": registry_job["id"]}
+
+
+def _credit_world(project, officer, clue, today):
+    """卓资县's officer's order (with its scan, after the closed clue), penalty and watchlist entry on the general
+    contractor of 卓资县's project, all dated a month ago."""
+    day = today - timezone.timedelta(days=30)
+    common = {"by": officer, "enterprise": project.general_contractor, "project": project, "date": day}
+    order = credit_services.record_create(kind="rectification_order", number="PERM-ORDER-1", problem="未按月支付工资",
+                                          deadline=today, document=check_evidence(_png("决定书.png")),
+                                          clues=[clue.pk], **common)
+    penalty = credit_services.record_create(kind="penalty", number="PERM-PENALTY-1", amount=Decimal("5000"),
+                                            legal_basis="条例第五十五条", **common)
+    watchlist = credit_services.record_create(kind="watchlist", number="PERM-WATCH-1", reason="一年内两次欠薪",
+                                              **common)
+    return {"order": order.pk, "penalty": penalty.pk, "watchlist": watchlist.pk}
 
 
 # --- requesting and checking ----------------------------------------------------------------------------
