@@ -155,28 +155,36 @@ def _decimal(value):
         return Decimal(0)
 
 
-def blacklisted_employer(clue):
+def blacklisted_employer(clue, snapshot=None):
     """The enterprise on the blacklist (失信联合惩戒名单, kept by the credit app in Enterprise.is_blacklisted) that
-    the clue names: by credit code when the clue has one, else by the normalised name; None otherwise. The list
-    is a handful of enterprises, so the names are compared here rather than normalised in SQL."""
+    the clue names: by credit code when the clue has one, else by the normalised name; None otherwise. The
+    list is reference data: read once per process, again after any change of the flag."""
     code = (clue.employer_credit_code or "").strip().upper()
     key = employer_key(clue.employer_name)
     if not code and not key:
         return None
-    listed = Enterprise.objects.filter(is_blacklisted=True).only("credit_code", "name")
+    by_code, by_key = (snapshot or reference_cache.snapshot()).get("blacklist", _load_blacklist)
     if code:  # as for duplicates, the credit code decides when there is one
-        return listed.filter(credit_code=code).first()
-    return next((e for e in listed if employer_key(e.name) == key), None)
+        return by_code.get(code)
+    return by_key.get(key)
 
 
-def risk_assessment(clue, rules):
+def _load_blacklist():
+    by_code, by_key = {}, {}
+    for enterprise in Enterprise.objects.filter(is_blacklisted=True).only("credit_code", "name").order_by("pk"):
+        by_code[enterprise.credit_code.upper()] = enterprise
+        by_key.setdefault(employer_key(enterprise.name), enterprise)
+    return by_code, by_key
+
+
+def risk_assessment(clue, rules, snapshot=None):
     """(colour, reasons) of a clue under the current thresholds and keywords; red whatever the amount when the
     employer is on the blacklist."""
     amount = _decimal(clue.amount_owed)
     workers = clue.worker_count or 0
 
     red = []
-    listed = blacklisted_employer(clue)
+    listed = blacklisted_employer(clue, snapshot)
     if listed is not None:
         red.append(_("用人单位“%(name)s”已列入拖欠农民工工资失信联合惩戒名单") % {"name": listed.name})
     if amount >= rules.red_amount:
@@ -429,7 +437,7 @@ def assess(clue, snapshot=None):
     units = unit_directory(snapshot)
     clue.suggested_district = suggest_district(clue, units)[0]
     clue.suggested_department = suggest_department(clue, units)[0]
-    clue.risk_color, reasons = risk_assessment(clue, rules)
+    clue.risk_color, reasons = risk_assessment(clue, rules, snapshot)
     clue.risk_reasons = [str(reason) for reason in reasons]
     clue.amount_implausible = implausible_amount(
         clue.amount_owed, clue.worker_count, clue.owed_from, clue.owed_to,
@@ -477,7 +485,8 @@ def retriage(clue):
 def refresh_employer_colour(*, credit_code, name):
     """The clues still open that name an enterprise (by credit code or normalised name) get their colour and
     reasons again: called when the enterprise goes on or off the blacklist. Returns how many changed."""
-    rules = triage_rules()
+    snapshot = reference_cache.snapshot()
+    rules = triage_rules(snapshot)
     key = employer_key(name)
     names = Q(employer_credit_code=credit_code)
     if key:  # by name only where the clue has no credit code (the code decides when there is one)
@@ -485,7 +494,7 @@ def refresh_employer_colour(*, credit_code, name):
     changed = 0
     for clue in (Clue.objects.filter(names, merged_into__isnull=True).exclude(status=Status.CLOSED)
                  .select_related("project")):
-        colour, reasons = risk_assessment(clue, rules)
+        colour, reasons = risk_assessment(clue, rules, snapshot)
         reasons = [str(reason) for reason in reasons]
         if (colour, reasons) != (clue.risk_color, list(clue.risk_reasons or [])):
             Clue.objects.filter(pk=clue.pk).update(risk_color=colour, risk_reasons=reasons)

@@ -1,6 +1,7 @@
 """Reference data read once per process, and read again as soon as anyone changes any of it.
 
-Units, the calendar overrides, the triage settings and the deadline policies are read by every intake and
+Units, the calendar overrides, the triage settings, the deadline policies and the blacklisted enterprises are
+read by every intake and
 every move, and change a few times a year. Each of their tables has a database trigger (`stamp_triggers`,
 installed by migrations) that writes a new random token into `units_referencestamp` on any change — through
 the admin, a migration, a shell or another process alike. `snapshot()` reads that one row (one indexed
@@ -101,3 +102,35 @@ def drop_stamp_triggers(schema_editor, *tables):
         else:
             for event in ("insert", "update", "delete"):
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_stamp_{event}")
+
+
+def install_flag_triggers(schema_editor, table, column):
+    """Renew the stamp when a row's boolean `column` changes, or a row with it true comes or goes (a big table
+    of which only the flagged rows are reference data: the blacklisted enterprises)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_{column}_stamp_upd AFTER UPDATE OF {column} ON {table} FOR EACH ROW "
+            f"WHEN (OLD.{column} IS DISTINCT FROM NEW.{column}) EXECUTE FUNCTION units_reference_changed()")
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_{column}_stamp_ins AFTER INSERT ON {table} FOR EACH ROW "
+            f"WHEN (NEW.{column}) EXECUTE FUNCTION units_reference_changed()")
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_{column}_stamp_del AFTER DELETE ON {table} FOR EACH ROW "
+            f"WHEN (OLD.{column}) EXECUTE FUNCTION units_reference_changed()")
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_{column}_stamp_trunc AFTER TRUNCATE ON {table} FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION units_reference_changed()")
+        return
+    renew = (f"INSERT OR REPLACE INTO {STAMP_TABLE} (id, token) VALUES (1, lower(hex(randomblob(16))));")
+    for name, event, when in (("upd", f"UPDATE OF {column}", f"OLD.{column} IS NOT NEW.{column}"),
+                              ("ins", "INSERT", f"NEW.{column}"), ("del", "DELETE", f"OLD.{column}")):
+        schema_editor.execute(f"CREATE TRIGGER {table}_{column}_stamp_{name} AFTER {event} ON {table} "
+                              f"WHEN {when} BEGIN {renew} END")
+
+
+def drop_flag_triggers(schema_editor, table, column):
+    for name in ("upd", "ins", "del", "trunc"):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_{column}_stamp_{name} ON {table}")
+        elif name != "trunc":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_{column}_stamp_{name}")

@@ -17,7 +17,7 @@ from units.models import Unit, WorkingDayOverride
 pytestmark = pytest.mark.django_db
 
 REFERENCE_TABLES = ("dispatch_unit", "dispatch_workingdayoverride", "clues_triagesettings",
-                    "dispatch_deadlinepolicy", "supervision_ladderrule")
+                    "dispatch_deadlinepolicy", "supervision_ladderrule", "projects_enterprise")
 
 
 @pytest.fixture(autouse=True)
@@ -25,12 +25,15 @@ def _no_rate_limit(settings):
     settings.PUBLIC_RATE_LIMIT = "0"
 
 
-def submit(client, n, **extra):
-    body = {"employer_name": "乌兰察布市某某建筑劳务有限公司", "complainant_name": "王勇",
+def body(n, **extra):
+    return {"employer_name": "乌兰察布市某某建筑劳务有限公司", "complainant_name": "王勇",
             "complainant_phone": f"1370000{n:04d}", "worker_count": 6, "amount_owed": "36000",
             "district_code": "150902", "owed_from": "2026-08", "owed_to": "2026-10",
             "description": "2026年8月至10月的工资一直未发。", "consent": True, **extra}
-    response = client.post("/api/v1/public/clues/", body, format="json")
+
+
+def submit(client, n, **extra):
+    response = client.post("/api/v1/public/clues/", body(n, **extra), format="json")
     assert response.status_code == 201, response.content
     return Clue.objects.get(tracking_code=response.json()["tracking_code"])
 
@@ -40,13 +43,14 @@ def test_a_submission_reads_no_reference_data_once_the_process_has_it():
     TriageSettings.current()  # the settings row exists (created on first use: a write that renews the stamp)
     submit(client, 1)  # the process's first: it loads what it needs
     with CaptureQueriesContext(connection) as captured:
-        submit(client, 2)
+        response = client.post("/api/v1/public/clues/", body(2), format="json")
+    assert response.status_code == 201, response.content
     statements = [q["sql"] for q in captured.captured_queries]
     reads = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
     assert not [sql for sql in reads if any(table in sql for table in REFERENCE_TABLES)], reads
     # The stamp, the duplicate/repeat look-up (one UNION), the clue, its event, its SMS — and the transaction.
     writes = [sql for sql in statements if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
-    assert len(reads) <= 3 and len(writes) <= 3, statements
+    assert len(reads) == 2 and len(writes) == 3, statements
     assert len(statements) <= 9, statements
 
 
@@ -74,3 +78,18 @@ def test_a_new_holiday_moves_the_next_deadline_at_once():
                                                                          "note": "临时调休"})
     after = submit(client, 6)
     assert timezone.localdate(after.response_deadline) > last_day
+
+
+def test_a_blacklisting_shows_in_the_next_submission_and_the_list_is_not_read_per_clue():
+    from tests.factories import EnterpriseFactory
+
+    client = APIClient()
+    listed = EnterpriseFactory(name="乌兰察布市某某建筑劳务有限公司")
+    assert submit(client, 7).risk_color != "red"
+    listed.is_blacklisted = True
+    listed.save(update_fields=["is_blacklisted"])  # the flag's trigger renews the stamp
+    clue = submit(client, 8)
+    assert clue.risk_color == "red" and any("失信" in reason for reason in clue.risk_reasons)
+    token = reference_cache.read_token()
+    EnterpriseFactory(name="另一家劳务有限公司")  # a new enterprise, not listed: reference data unchanged
+    assert reference_cache.read_token() == token
