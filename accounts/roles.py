@@ -55,6 +55,7 @@ ROLE_PERMISSIONS = {
         "clues.*",
         "notifications.*",
         "wage_warnings.*",
+        "campaigns.*",
         "auth.view_group",
         "django_celery_beat.*",
     ],

@@ -16,4 +16,5 @@ urlpatterns = [
     path("reports/", include("reports.api_urls")),
     path("", include("projects.api_urls")),
     path("", include("wage_warnings.api_urls")),
+    path("", include("campaigns.api_urls")),
 ] + router.urls

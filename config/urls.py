@@ -34,6 +34,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("projects/", include("projects.urls")),
     path("", include("wage_warnings.urls")),
+    path("", include("campaigns.urls")),
 ]
 
 # Uploaded files (attachments hold personal data) are never served as /media/: views check permissions.

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "supervision",
     "dispatch",
     "wage_warnings",
+    "campaigns",
     "reports",
     "demo",
 ]
@@ -233,6 +234,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "wage_warnings.tasks.evaluate_marked_projects",
         "schedule": float(os.environ.get("WAGE_WARNINGS_SWEEP_SECONDS", "60")),
     },
+    # 专项整治: problems past their deadline (a date) become supervised; hourly, so a day's change is never late.
+    "campaign-problems-sweep": {
+        "task": "campaigns.tasks.supervise_overdue_problems",
+        "schedule": 60 * 60,
+    },
 }
 
 # What each task does, in the words the admin's 周期任务 pages show (core.admin_schedules).
@@ -249,6 +255,7 @@ TASK_LABELS = {
     "wage_warnings.tasks.evaluate_all": _("工资预警:按全部规则检查所有在建项目,产生和销号预警"),
     "wage_warnings.tasks.evaluate_marked_projects": _("工资预警:重新检查刚有材料变动的项目"),
     "wage_warnings.tasks.evaluate_project": _("工资预警:重新检查一个项目"),
+    "campaigns.tasks.supervise_overdue_problems": _("专项整治:逾期未整改的问题转入督办"),
     "celery.backend_cleanup": _("清理过期的任务结果(本系统不保存任务结果,可停用)"),
 }
 # Results are not stored (CELERY_RESULT_BACKEND = None): no nightly result cleanup job either.
@@ -282,7 +289,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Two choice sets named "status": the clue's keeps the name it had before projects joined the API.
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "clues.models.Status", "ProjectStatusEnum": "projects.models.Project.Status"},
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "clues.models.Status", "ProjectStatusEnum": "projects.models.Project.Status",
+                            "InspectionKindEnum": "campaigns.models.InspectionKind"},
 }
 
 # Content-Security-Policy (django-csp): our own scripts and styles only — no inline script, no inline style
