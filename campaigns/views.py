@@ -72,7 +72,7 @@ def _detail(request, campaign, *, bound=None, action_error="", status=200):
     rows = []
     for problem in page:
         allowed = selectors.problem_actions(problem, request.user)
-        form = bound[1] if bound and bound[0] == problem.pk else RectifyForm(prefix=f"p{problem.pk}")
+        form = bound[1] if bound and bound[0] == problem.pk else RectifyForm(auto_id=f"id_p{problem.pk}_%s")
         rows.append({"problem": problem, "actions": allowed, "rectify_form": form,
                      "overdue": problem.rectified_on is None and problem.deadline < timezone.localdate()})
     query = request.GET.copy()
@@ -116,7 +116,7 @@ def problem_action(request, pk, problem, action):
     found = get_object_or_404(selectors.problem_queryset(request.user, campaign), pk=problem)
     if not selectors.may_act(found, request.user, action):
         return forbidden(request, _("您不能对这个问题进行此操作。"))
-    form = ACTION_FORMS[action](request.POST, prefix=f"p{found.pk}" if action == "rectify" else None)
+    form = ACTION_FORMS[action](request.POST, auto_id=f"id_p{found.pk}_%s")
     if not form.is_valid():
         return _detail(request, campaign, bound=(found.pk, form), status=400)
     try:
