@@ -358,11 +358,14 @@ class PickInput(serializers.Serializer):
 
 class RoundSerializer(serializers.ModelSerializer):
     picks = serializers.SerializerMethodField()
-    candidates = serializers.IntegerField(source="candidates.__len__")
+    candidates = serializers.SerializerMethodField()
 
     class Meta:
         model = InspectionRound
         fields = ["id", "kind", "created_at", "count", "random_share", "seed", "filters", "candidates", "picks"]
+
+    def get_candidates(self, round) -> int:
+        return len(round.candidates)
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_picks(self, round):
