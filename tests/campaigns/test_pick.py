@@ -5,6 +5,7 @@ problems in a campaign."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import Campaign, InspectionRound, Problem
@@ -82,7 +83,7 @@ def test_an_inspection_of_a_picked_project_records_findings_and_opens_problems(p
     round = services.round_create(by=supervisor, kind="double_random", count=3, random_share="0", seed=9)
     campaign = Campaign.objects.create(name="冬季攻坚", start=dt.date(2026, 11, 1), end=dt.date(2027, 1, 31),
                                        scope="all")
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     response = client.post("/api/v1/inspections/", {
         "project": "PK-005", "kind": "double_random", "inspected_on": today, "round": round.pk,
         "campaign": campaign.pk, "inspectors": "王检查、李检查", "findings": "工资专用账户未开设,告示牌缺失",
