@@ -178,7 +178,13 @@ PROBLEM_STATE_FILTERS = {
 }
 
 
+def _param(value):
+    """A filter value from a query string as a lookup takes it (no NUL, which PostgreSQL text refuses)."""
+    return str(value or "").replace("\x00", "")[:40]
+
+
 def problem_list(user, campaign, *, state="", project="", unit="", district="", sector=""):
+    project, unit, district, sector = _param(project), _param(unit), _param(district), _param(sector)
     problems = problem_queryset(user, campaign).order_by("deadline", "pk")
     if state in PROBLEM_STATE_FILTERS:
         problems = problems.filter(PROBLEM_STATE_FILTERS[state])
@@ -201,6 +207,7 @@ def can_see_risk(user):
 
 def ranking_queryset(user, *, district="", sector="", government=None):
     """The open projects `user` may see, filtered as the ranking page and the pick."""
+    district, sector = _param(district), _param(sector)
     projects = project_visible_queryset(user, project_queryset()).filter(status__in=risk.OPEN_PROJECT_STATUSES)
     if district:
         projects = projects.filter(district__code=district)
@@ -224,7 +231,8 @@ def visible_project(user, code):
 
 
 def visible_enterprise(user, credit_code):
-    if not is_staff_member(user) or not isinstance(credit_code, str) or len(credit_code) > 18:
+    if (not is_staff_member(user) or not isinstance(credit_code, str) or len(credit_code) > 18
+            or "\x00" in credit_code):
         return None
     return Enterprise.objects.filter(credit_code=credit_code.upper()).first()
 
