@@ -15,6 +15,7 @@ urlpatterns = [
     path("risk/", views.risk_ranking, name="risk"),
     path("risk/pick/", views.risk_pick, name="pick"),
     path("risk/rounds/<int:pk>/", views.round_detail, name="round"),
+    path("risk/rounds/<int:pk>/inspections/", views.round_inspect, name="round-inspect"),
     path("risk/projects/<str:code>/", views.risk_project, name="risk-project"),
     path("risk/enterprises/<str:credit_code>/", views.risk_enterprise, name="risk-enterprise"),
 ]

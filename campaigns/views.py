@@ -20,7 +20,7 @@ from projects.selectors import units_for_filters
 from wage_warnings.exports import xlsx_response
 
 from . import exports, risk, selectors, services
-from .forms import ACTION_FORMS, PickForm, RectifyForm
+from .forms import ACTION_FORMS, InspectionForm, PickForm, RectifyForm
 from .models import PROBLEM_STATES, Campaign
 
 PAGE_SIZE = 50
@@ -184,15 +184,58 @@ def risk_pick(request):
     return redirect("campaigns:round", pk=round.pk)
 
 
-@_staff
-def round_detail(request, pk):
-    round = get_object_or_404(selectors.round_queryset(request.user), pk=pk)
+def _round_page(request, round, form=None, status=200):
     scores = dict(round.candidates)
     rows = [{"project": p, "code": code, "how": how, "rank": rank, "score": scores.get(code)}
             for (p, how, rank), (code, _h, _r) in zip(services.round_projects(round), round.picks, strict=True)]
+    form = form or _inspection_form(request, round)
     return render(request, "campaigns/round.html", {
-        "round": round, "rows": rows, "reproduced": services.round_replay(round) == round.picks,
-        "inspections": round.inspections.select_related("project", "unit")})
+        "round": round, "rows": rows, "reproduced": services.round_replay(round) == round.picks, "form": form,
+        "inspections": round.inspections.select_related("project", "unit").prefetch_related("problems")},
+        status=status)
+
+
+def _inspection_form(request, round, data=None):
+    return InspectionForm(data, codes=[code for code, _how, _rank in round.picks],
+                          campaigns=selectors.campaign_queryset(request.user),
+                          initial={"inspected_on": timezone.localdate()})
+
+
+@_staff
+def round_detail(request, pk):
+    return _round_page(request, get_object_or_404(selectors.round_queryset(request.user), pk=pk))
+
+
+@_staff
+@require_POST
+def round_inspect(request, pk):
+    """An inspection of a project of the round, with the problem it found (if any) on a campaign's list."""
+    round = get_object_or_404(selectors.round_queryset(request.user), pk=pk)
+    form = _inspection_form(request, round, request.POST)
+    if not form.is_valid():
+        return _round_page(request, round, form=form, status=400)
+    data = form.cleaned_data
+    project = selectors.visible_project(request.user, data["project"])
+    if project is None:
+        return forbidden(request, _("您只能登记本单位辖区或本行业项目的检查。"))
+    problems = []
+    if data["category"]:
+        unit = project.sector if data["unit"] == "sector" and project.sector else project.district
+        problems.append({"category": data["category"], "description": data["description"],
+                         "deadline": data["deadline_days"], "unit": unit.code})
+    try:
+        services.inspection_create(project=project, by=request.user, kind=round.kind, round=round,
+                                   inspected_on=data["inspected_on"], inspectors=data["inspectors"],
+                                   findings=data["findings"], campaign=data["campaign"], problems=problems)
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            return forbidden(request, exc.message)
+        for field, messages_ in exc.fields.items():
+            name = field.rsplit(".", 1)[-1]
+            form.add_error(name if name in form.fields else None, messages_)
+        return _round_page(request, round, form=form, status=exc.status_code)
+    messages.success(request, _("检查情况已登记。"))
+    return redirect("campaigns:round", pk=round.pk)
 
 
 @_staff

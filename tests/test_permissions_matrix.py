@@ -431,6 +431,10 @@ TABLE = {
     "risk/pick/": Row(PAGE, ("/risk/pick/",), post=staff(Redirect("/risk/rounds/"), officer_fz=400),
                       data={"kind": "double_random", "count": "1", "random_share": "0.5", "seed": "7"}),
     "risk/rounds/<int:pk>/": Row(PAGE, ("/risk/rounds/{round}/",), get=only(200, CITY, refused=404)),
+    "risk/rounds/<int:pk>/inspections/": Row(PAGE, ("/risk/rounds/{round}/inspections/",),
+                                             post=only(302, CITY, refused=404),
+                                             data={"project": "{round_project}", "inspected_on": "{end}",
+                                                   "findings": "工资专用账户已开设"}),
     "risk/projects/<str:code>/": Row(PAGE, ("/risk/projects/{project_code}/",), get=clue_bound(200)),
     "risk/enterprises/<str:credit_code>/": Row(PAGE, ("/risk/enterprises/{credit_code}/",), get=staff(200)),
     "api/v1/campaigns/": Row(API, ("/api/v1/campaigns/",), get=staff(200), post=only(201, CITY),
@@ -641,7 +645,7 @@ def _campaign_world(project, supervisor, today):
     second = ProjectFactory(code="WLCB-PERM-2ND", district=project.district, is_government_invested=True)
     round = campaign_services.round_create(by=supervisor, kind="double_random", count=1, random_share="0", seed=3)
     return {"campaign": campaign.pk, "problem": problem.pk, "supervised_problem": supervised.pk,
-            "second_project": second.code, "round": round.pk}
+            "second_project": second.code, "round": round.pk, "round_project": round.picks[0][0]}
 
 
 # --- requesting and checking ----------------------------------------------------------------------------

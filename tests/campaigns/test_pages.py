@@ -160,3 +160,25 @@ def test_the_administrator_edits_the_weights_in_chinese(units):
     weight.refresh_from_db()
     assert str(weight.points) == "12.5"
     assert Campaign._meta.verbose_name == "专项整治"
+
+
+def test_an_inspection_of_a_picked_project_is_recorded_on_the_round_page(campaign):
+    supervisor = campaign["supervisor"]
+    round = services.round_create(by=supervisor, kind="double_random", count=2, random_share="0", seed=5)
+    client = client_for(supervisor)
+    url = f"/risk/rounds/{round.pk}/inspections/"
+    missing = client.post(url, {"project": "PG-ZZ", "inspected_on": timezone.localdate().isoformat(),
+                                "findings": "告示牌缺失", "category": "notice_board"})
+    assert missing.status_code == 400
+    assert "检查发现的问题须列入一项专项整治" in missing.content.decode()
+    response = client.post(url, {"project": "PG-ZZ", "inspected_on": timezone.localdate().isoformat(),
+                                 "inspectors": "王检查", "findings": "告示牌缺失", "campaign": campaign["campaign"].pk,
+                                 "category": "notice_board", "description": "未设维权信息告示牌",
+                                 "deadline_days": "5", "unit": "sector"})
+    assert response.status_code == 302
+    inspection = round.inspections.get()
+    problem = inspection.problems.get()
+    assert (problem.project.code, problem.unit.code, problem.deadline_working_days) == ("PG-ZZ", "housing", 5)
+    assert "王检查" in client.get(f"/risk/rounds/{round.pk}/").content.decode()
+    # 卓资县's officer cannot see the city's round at all.
+    assert client_for(campaign["officer"]).post(url, {}).status_code == 404
