@@ -56,6 +56,7 @@ ROLE_PERMISSIONS = {
         "notifications.*",
         "wage_warnings.*",
         "credit.*",
+        "campaigns.*",
         "auth.view_group",
         "django_celery_beat.*",
     ],

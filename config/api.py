@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("projects.api_urls")),
     path("", include("wage_warnings.api_urls")),
     path("", include("credit.api_urls")),
+    path("", include("campaigns.api_urls")),
 ] + router.urls

@@ -35,6 +35,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("", include("wage_warnings.urls")),
     path("", include("credit.urls")),
+    path("", include("campaigns.urls")),
 ]
 
 # Uploaded files (attachments hold personal data) are never served as /media/: views check permissions.

@@ -11,6 +11,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import Role
 from demo.credit import seed_credit
+from demo.campaigns import seed_campaign
 from demo.history import demo_staff, seed_history
 from demo.monitoring import seed_monitoring
 from projects.models import Project
@@ -113,4 +114,5 @@ def seed_demo(password):
     seed_credit()
     # The early warnings of the demo projects, as the daily run would find them today (beat keeps them current).
     evaluate()
+    seed_campaign()  # 冬季攻坚 with a problem in every state, and an inspection round
     return accounts

@@ -8,7 +8,7 @@ import grimp
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("core", "units", "accounts", "notifications", "projects", "clues", "supervision", "dispatch",
-            "wage_warnings", "reports", "demo", "config")
+            "wage_warnings", "credit", "campaigns", "reports", "demo", "config")
 
 
 def _cycles(graph, modules):

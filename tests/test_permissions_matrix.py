@@ -32,6 +32,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.roles import Role
+from campaigns import services as campaign_services
 from clues import importer, lifecycle
 from clues.attachments import store_attachment
 from clues.models import Clue, ClueEvent, DuplicateCandidate, PersonalDataView, Status
@@ -449,6 +450,65 @@ TABLE = {
                                                      post=clue_bound(200), data={"note": "已移送处罚"}, tied=True),
     "api/v1/public/blacklist/": Row(PUBLIC_API, ("/api/v1/public/blacklist/",), get=everyone(200)),
     "api/v1/reports/enforcement/": Row(API, (f"/api/v1/reports/enforcement/?{PERIOD}",), get=staff(200)),
+    # --- 专项整治 and risk: 卓资县's project in the campaign with a problem for 卓资县 (and one supervised and
+    # rectified, to clear); every staff member sees the campaign, an officer only the unit's projects and
+    # problems in it (丰镇市's: empty lists, 404 for 卓资县's problem, 400 naming a project it cannot see).
+    "campaigns/": Row(PAGE, ("/campaigns/",), get=staff(200)),
+    "campaigns/<int:pk>/": Row(PAGE, ("/campaigns/{campaign}/", "/campaigns/{campaign}/?state=open&district=150921"),
+                               get=staff(200)),
+    "campaigns/<int:pk>/export.xlsx": Row(PAGE, ("/campaigns/{campaign}/export.xlsx",), get=staff(200)),
+    "campaigns/<int:pk>/export.pdf": Row(PAGE, ("/campaigns/{campaign}/export.pdf",), get=staff(200)),
+    # 督办 is city staff's; 整改 the responsible unit's too (URL_OVERRIDES).
+    "campaigns/<int:pk>/problems/<int:problem>/<str:action>/": Row(
+        PAGE, ("/campaigns/{campaign}/problems/{problem}/supervise/",
+               "/campaigns/{campaign}/problems/{problem}/rectify/"),
+        post=clue_bound(302, officer_zz=403), data={"rectified_on": "{end}", "evidence": "已整改,凭证HD009"},
+        tied=True),
+    "risk/": Row(PAGE, ("/risk/", "/risk/?district=150921&government=0"), get=staff(200)),
+    # 丰镇市's officer has no open project to pick from: the form comes back with the reason.
+    "risk/pick/": Row(PAGE, ("/risk/pick/",), post=staff(Redirect("/risk/rounds/"), officer_fz=400),
+                      data={"kind": "double_random", "count": "1", "random_share": "0.5", "seed": "7"}),
+    "risk/rounds/<int:pk>/": Row(PAGE, ("/risk/rounds/{round}/",), get=only(200, CITY, refused=404)),
+    "risk/rounds/<int:pk>/inspections/": Row(PAGE, ("/risk/rounds/{round}/inspections/",),
+                                             post=only(302, CITY, refused=404),
+                                             data={"project": "{round_project}", "inspected_on": "{end}",
+                                                   "findings": "工资专用账户已开设"}),
+    "risk/projects/<str:code>/": Row(PAGE, ("/risk/projects/{project_code}/",), get=clue_bound(200)),
+    "risk/enterprises/<str:credit_code>/": Row(PAGE, ("/risk/enterprises/{credit_code}/",), get=staff(200)),
+    "api/v1/campaigns/": Row(API, ("/api/v1/campaigns/",), get=staff(200), post=only(201, CITY),
+                             data={"name": "春季行动", "start": "{start}", "end": "{end}", "scope": "all"}),
+    "api/v1/campaigns/<int:pk>/": Row(API, ("/api/v1/campaigns/{campaign}/",), get=staff(200)),
+    "api/v1/campaigns/<int:pk>/projects/": Row(API, ("/api/v1/campaigns/{campaign}/projects/",), get=staff(200),
+                                               post=staff(201, officer_fz=400), data={"project": "{second_project}"}),
+    "api/v1/campaigns/<int:pk>/summary/": Row(API, ("/api/v1/campaigns/{campaign}/summary/",), get=staff(200)),
+    "api/v1/campaigns/<int:pk>/problems/": Row(
+        API, ("/api/v1/campaigns/{campaign}/problems/", "/api/v1/campaigns/{campaign}/problems/?state=open"),
+        get=staff(200), post=staff(201, officer_fz=400),
+        data={"project": "{project_code}", "category": "deposit", "description": "保证金未存储", "deadline": 5,
+              "unit": ZHUOZI}),
+    "api/v1/campaigns/<int:pk>/problems/<int:problem>/": Row(
+        API, ("/api/v1/campaigns/{campaign}/problems/{problem}/",), get=clue_bound(200), tied=True),
+    "api/v1/campaigns/<int:pk>/problems/<int:problem>/rectify/": Row(
+        API, ("/api/v1/campaigns/{campaign}/problems/{problem}/rectify/",), post=clue_bound(200),
+        data={"rectified_on": "{end}", "evidence": "已整改"}, tied=True),
+    "api/v1/campaigns/<int:pk>/problems/<int:problem>/supervise/": Row(
+        API, ("/api/v1/campaigns/{campaign}/problems/{problem}/supervise/",), post=clue_bound(200, officer_zz=403),
+        tied=True),
+    "api/v1/campaigns/<int:pk>/problems/<int:problem>/clear/": Row(
+        API, ("/api/v1/campaigns/{campaign}/problems/{supervised_problem}/clear/",),
+        post=clue_bound(200, officer_zz=403), tied=True),
+    "api/v1/inspections/": Row(API, ("/api/v1/inspections/",), get=staff(200), post=staff(201, officer_fz=400),
+                               data={"project": "{project_code}", "kind": "double_resident", "inspected_on": "{end}",
+                                     "findings": "工资专用账户已开设,告示牌齐全"}),
+    "api/v1/inspections/pick/": Row(API, ("/api/v1/inspections/pick/",), post=staff(201, officer_fz=400),
+                                    data={"count": 1, "random_share": "0.5", "seed": 7}),
+    "api/v1/inspections/rounds/<int:pk>/": Row(API, ("/api/v1/inspections/rounds/{round}/",),
+                                               get=only(200, CITY, refused=404)),
+    "api/v1/risk/projects/": Row(API, ("/api/v1/risk/projects/", "/api/v1/risk/projects/?district=150921"),
+                                 get=staff(200)),
+    "api/v1/risk/projects/<str:code>/": Row(API, ("/api/v1/risk/projects/{project_code}/",), get=clue_bound(200)),
+    "api/v1/risk/enterprises/<str:credit_code>/": Row(API, ("/api/v1/risk/enterprises/{credit_code}/",),
+                                                      get=staff(200)),
 }
 
 # Variants where one URL of a row expects something else than the row says (url → role → expected).
@@ -461,6 +521,8 @@ URL_OVERRIDES = {
     f"/api/v1/reports/clues/?{PERIOD}&metric=assigned&unit={ZHUOZI}": {"officer_fz": 403},
     # 核处 is the assigned unit's (卓资县), not city staff's.
     "/warnings/{warning}/respond/": {"intake": 403, "supervisor": 403, "admin": 403, "officer_zz": 302},
+    # 整改 is the responsible unit's as well as city staff's.
+    "/campaigns/{campaign}/problems/{problem}/rectify/": {"officer_zz": 302},
 }
 
 
@@ -566,6 +628,7 @@ def world(settings, tmp_path):
     today = timezone.localdate()
     project_ids = _project_world(project, intake, today)
     project_ids.update(_credit_world(project, officer, clues["closed"], today))
+    project_ids.update(_campaign_world(project, users["supervisor"], today))
     ids = {key: clue.pk for key, clue in clues.items()}
     ids["fengzhen_clue"] = fengzhen_clue.pk
     ids.update(
@@ -617,6 +680,24 @@ def _credit_world(project, officer, clue, today):
     watchlist = credit_services.record_create(kind="watchlist", number="PERM-WATCH-1", reason="一年内两次欠薪",
                                               **common)
     return {"order": order.pk, "penalty": penalty.pk, "watchlist": watchlist.pk}
+def _campaign_world(project, supervisor, today):
+    """The winter campaign with 卓资县's project: a problem for 卓资县 to rectify, one supervised and rectified
+    (to clear); a second project of 卓资县 not in it yet; a pick by city staff."""
+    campaign = campaign_services.campaign_create(by=supervisor, name="冬季攻坚", start=today - timezone.timedelta(
+        days=30), end=today + timezone.timedelta(days=60), scope="selected")
+    campaign_services.campaign_add_project(campaign=campaign, project=project, by=supervisor)
+    problem = campaign_services.problem_create(campaign=campaign, project=project, by=supervisor,
+                                               category="wage_account", description="未开设工资专用账户",
+                                               deadline=10, unit=ZHUOZI)
+    supervised = campaign_services.problem_create(campaign=campaign, project=project, by=supervisor,
+                                                  category="notice_board", description="未设维权告示牌",
+                                                  deadline=today, unit=ZHUOZI)
+    campaign_services.problem_supervise(problem=supervised, by=supervisor)
+    campaign_services.problem_rectify(problem=supervised, by=supervisor, rectified_on=today, evidence="已设立")
+    second = ProjectFactory(code="WLCB-PERM-2ND", district=project.district, is_government_invested=True)
+    round = campaign_services.round_create(by=supervisor, kind="double_random", count=1, random_share="0", seed=3)
+    return {"campaign": campaign.pk, "problem": problem.pk, "supervised_problem": supervised.pk,
+            "second_project": second.code, "round": round.pk, "round_project": round.picks[0][0]}
 
 
 # --- requesting and checking ----------------------------------------------------------------------------

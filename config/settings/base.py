@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dispatch",
     "wage_warnings",
     "credit",
+    "campaigns",
     "reports",
     "demo",
 ]
@@ -240,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "credit.tasks.daily_credit_sweep",
         "schedule": crontab(hour=0, minute=5),
     },
+    # 专项整治: problems past their deadline (a date) become supervised; hourly, so a day's change is never late.
+    "campaign-problems-sweep": {
+        "task": "campaigns.tasks.supervise_overdue_problems",
+        "schedule": 60 * 60,
+    },
 }
 
 # What each task does, in the words the admin's 周期任务 pages show (core.admin_schedules).
@@ -257,6 +263,7 @@ TASK_LABELS = {
     "wage_warnings.tasks.evaluate_marked_projects": _("工资预警:重新检查刚有材料变动的项目"),
     "wage_warnings.tasks.evaluate_project": _("工资预警:重新检查一个项目"),
     "credit.tasks.daily_credit_sweep": _("信用监管:到期移出失信名单和重点关注名单,标记逾期未整改的责令改正"),
+    "campaigns.tasks.supervise_overdue_problems": _("专项整治:逾期未整改的问题转入督办"),
     "celery.backend_cleanup": _("清理过期的任务结果(本系统不保存任务结果,可停用)"),
 }
 # Results are not stored (CELERY_RESULT_BACKEND = None): no nightly result cleanup job either.
@@ -293,7 +300,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"StatusEnum": "clues.models.Status", "ProjectStatusEnum": "projects.models.Project.Status",
                             "EnforcementKindEnum": "credit.models.Kind",
                             "ListedPersonRoleEnum": "credit.models.ListedPerson.Role",
-                            "PartyRoleEnum": "projects.models.ProjectParty.Role"},
+                            "PartyRoleEnum": "projects.models.ProjectParty.Role",
+                            "InspectionKindEnum": "campaigns.models.InspectionKind"},
 }
 
 # Content-Security-Policy (django-csp): our own scripts and styles only — no inline script, no inline style
