@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from wage_warnings.exports import _sheet
+from core.spreadsheets import write_sheet
 
 PDF_FONTS = [("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
              ("/usr/share/fonts/truetype/arphic/uming.ttc", 0)]
@@ -42,11 +42,11 @@ def campaign_workbook(campaign, figures):
                (_("期间"), f"{campaign.start:%Y-%m-%d} — {campaign.end:%Y-%m-%d}"),
                (_("范围"), campaign.get_scope_display()),
                (_("生成时间"), timezone.localtime(figures["generated_at"]).strftime("%Y-%m-%d %H:%M")), ()]
-    _sheet(workbook, _("总览"), [_("指标"), _("数值")],
+    write_sheet(workbook, _("总览"), [_("指标"), _("数值")],
            [(text, figures["summary"][key]) for key, text in figure_labels()], preface=preface)
-    _sheet(workbook, _("按旗县市区"), *area_table(figures["by_district"], _("旗县市区")))
-    _sheet(workbook, _("按行业部门"), *area_table(figures["by_sector"], _("行业部门")))
-    _sheet(workbook, _("按责任单位"), *area_table(figures["by_unit"], _("责任单位")))
+    write_sheet(workbook, _("按旗县市区"), *area_table(figures["by_district"], _("旗县市区")))
+    write_sheet(workbook, _("按行业部门"), *area_table(figures["by_sector"], _("行业部门")))
+    write_sheet(workbook, _("按责任单位"), *area_table(figures["by_unit"], _("责任单位")))
     return workbook
 
 

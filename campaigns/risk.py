@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clues.models import Clue
 from clues.triage import employer_key
+from credit import selectors as credit_selectors
+from credit.models import EnforcementRecord, Kind
 from projects.models import Duty, Enterprise, Project, ProjectParty, Verification
 from wage_warnings.models import WageWarning
 
@@ -186,6 +188,23 @@ def duties_not_met(context):
     return counts
 
 
+def enforcement(state=None, *, kind=None, recent=False):
+    """Enforcement records (credit) on the subject — a project's records, an enterprise's — in a state of
+    credit.selectors.state_q, or of a kind; `recent`: dated within the clue window (12 months)."""
+    def reason(context):
+        records = EnforcementRecord.objects.all()
+        if state:
+            records = records.filter(credit_selectors.state_q(state, context.today))
+        if kind:
+            records = records.filter(kind=kind)
+        if recent:
+            records = records.filter(date__gte=context.today - dt.timedelta(days=CLUE_WINDOW_DAYS))
+        field_name = "project_id" if context.subject == PROJECT else "enterprise_id"
+        return _counts(records.filter(**{f"{field_name}__in": context.ids})
+                       .values(subject=F(field_name)).annotate(n=Count("pk")))
+    return reason
+
+
 # --- weights and scores ---------------------------------------------------------------------------------------
 
 def weights():
@@ -269,3 +288,10 @@ register_reason("orange_clues", _("近12个月橙色(一般)线索"), clues_of_c
 register_reason("blue_clues", _("近12个月蓝色(简单)线索"), clues_of_colour("blue"), points=2, unit=_("条"))
 register_reason("blacklisted", _("列入失信联合惩戒名单"), blacklisted, points=30, unit=_("家"))
 register_reason("duties_not_met", _("工资支付义务未落实"), duties_not_met, points=5, unit=_("项"))
+register_reason("overdue_orders", _("责令改正逾期未整改"), enforcement("overdue"), points=15, unit=_("份"))
+register_reason("penalties", _("近12个月行政处罚"), enforcement(kind=Kind.PENALTY, recent=True), points=10,
+                unit=_("次"))
+register_reason("police_referrals", _("近12个月移送公安"), enforcement(kind=Kind.POLICE_REFERRAL, recent=True),
+                points=20, unit=_("次"))
+register_reason("watchlisted", _("列入重点关注名单"), enforcement("listed", kind=Kind.WATCHLIST), points=8,
+                unit=_("次"))

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.api import ApplicationError
+from core.spreadsheets import xlsx_response
 from projects.selectors import units_for_filters
-from wage_warnings.exports import xlsx_response
 
 from . import exports, risk, selectors, services
 from .forms import ACTION_FORMS, InspectionForm, PickForm, RectifyForm

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
-from demo.credit import seed_credit
 from demo.campaigns import seed_campaign
+from demo.credit import seed_credit
 from demo.history import demo_staff, seed_history
 from demo.monitoring import seed_monitoring
 from projects.models import Project

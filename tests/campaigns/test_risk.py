@@ -90,18 +90,18 @@ def test_an_administrator_changes_a_weight_and_every_score_follows(risky):
 
 
 def test_a_reason_registered_later_joins_the_score_with_its_own_weight(risky):
-    """How the credit app's records plug in: a set-based count per subject, registered with its default."""
-    def overdue_orders(context):
+    """How another app plugs in (as credit did): a set-based count per subject, registered with its default."""
+    def site_complaints(context):
         return {pk: 2 for pk in [risky["project"].pk] if context.subject == risk.PROJECT}
 
-    risk.register_reason("overdue_orders", "逾期未整改的责令改正", overdue_orders, points=15, unit="份")
+    risk.register_reason("site_complaints", "现场投诉", site_complaints, points=15, unit="次")
     try:
         score = risk.score_of(risk.PROJECT, risky["project"].pk)
-        assert lines(score)["overdue_orders"] == (2, Decimal("30.0"))
+        assert lines(score)["site_complaints"] == (2, Decimal("30.0"))
         assert score.total == Decimal("115.0")
-        assert RiskWeight.objects.get(code="overdue_orders").points == Decimal("15")
+        assert RiskWeight.objects.get(code="site_complaints").points == Decimal("15")
     finally:
-        del risk.REASONS["overdue_orders"]
+        del risk.REASONS["site_complaints"]
 
 
 def test_the_ranking_takes_the_same_queries_for_3_projects_as_for_30(units):
@@ -129,3 +129,31 @@ def test_the_ranking_takes_the_same_queries_for_3_projects_as_for_30(units):
     # Highest first: the red warning and the clue outrank a yellow warning.
     assert ranking[0][1].total > ranking[-1][1].total
     assert [p.code for p, _s in ranking][:2] == ["Q-003", "Q-004"]
+
+
+def test_enforcement_records_add_their_reasons_to_the_project_and_the_enterprise(risky, units):
+    from credit import services as credit_services
+
+    officer = make_staff("officer", "150921", username="risk_enforcer")
+    contractor, project = risky["contractor"], risky["project"]
+    today = timezone.localdate()
+    common = {"by": officer, "enterprise": contractor, "project": project}
+    credit_services.record_create(kind="rectification_order", number="RISK-ORDER-1", problem="未按月足额支付工资",
+                                  date=today - dt.timedelta(days=40), deadline=today - dt.timedelta(days=10),
+                                  **common)  # past its deadline, not rectified
+    credit_services.record_create(kind="rectification_order", number="RISK-ORDER-2", problem="未设立维权告示牌",
+                                  date=today - dt.timedelta(days=5), deadline=today + dt.timedelta(days=10),
+                                  **common)  # still within its deadline: no points
+    credit_services.record_create(kind="penalty", number="RISK-PENALTY-1", amount=Decimal("20000"),
+                                  legal_basis="《保障农民工工资支付条例》第五十五条",
+                                  date=today - dt.timedelta(days=30), **common)
+    credit_services.record_create(kind="police_referral", number="RISK-POLICE-1", case_number="乌公刑〔2026〕12号",
+                                  date=today - dt.timedelta(days=20), **common)
+    project_lines = lines(risk.score_of(risk.PROJECT, project.pk))
+    assert project_lines["overdue_orders"] == (1, Decimal("15.0"))
+    assert project_lines["penalties"] == (1, Decimal("10.0"))
+    assert project_lines["police_referrals"] == (1, Decimal("20.0"))
+    enterprise = risk.score_of(risk.ENTERPRISE, contractor.pk)
+    assert lines(enterprise)["overdue_orders"] == (1, Decimal("15.0"))
+    assert enterprise.total == sum(r.points for r in enterprise.reasons)
+    assert "overdue_orders" not in lines(risk.score_of(risk.ENTERPRISE, risky["subcontractor"].pk))
