@@ -284,6 +284,12 @@ class InspectionProblemInput(serializers.Serializer):
     unit = serializers.CharField(max_length=32)
 
 
+class InspectionOrderInput(serializers.Serializer):
+    number = serializers.CharField(label=gettext_lazy("文书编号"), max_length=60)
+    problem = serializers.CharField(label=gettext_lazy("违法问题"), max_length=2000)
+    deadline = DateField(label=gettext_lazy("整改期限"))
+
+
 class InspectionInput(serializers.Serializer):
     project = serializers.CharField(label=gettext_lazy("项目编号"), max_length=40)
     kind = ChoiceField(choices=InspectionKind.choices, label=gettext_lazy("检查方式"))  # InspectionKindEnum
@@ -293,6 +299,8 @@ class InspectionInput(serializers.Serializer):
     round = serializers.IntegerField(required=False, min_value=1, label=gettext_lazy("抽取批次"))
     campaign = serializers.IntegerField(required=False, min_value=1, label=gettext_lazy("专项整治"))
     problems = InspectionProblemInput(many=True, required=False, max_length=50)
+    orders = InspectionOrderInput(many=True, required=False, max_length=20, help_text=gettext_lazy(
+        "检查中下达的责令改正决定(对项目的施工总承包单位),记入执法与信用"))
 
 
 class InspectionSerializer(serializers.ModelSerializer):

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.api import ApplicationError, Conflict
+from credit import services as credit_services
+from credit.models import Kind as CreditKind
 from notifications.services import notify_unit_officers
 from projects.models import Project, ProjectEvent
 from units.models import Unit
@@ -233,9 +235,10 @@ def supervise_overdue(*, today=None, now=None):
 # --- inspections ------------------------------------------------------------------------------------------------
 
 def inspection_create(*, project, by, kind, inspected_on, findings, inspectors="", unit=None, round=None,
-                      campaign=None, problems=(), now=None):
+                      campaign=None, problems=(), orders=(), now=None):
     """An inspection of a project with its findings; the problems found go on the campaign's problem list (the
-    project joins the campaign if it was not in it yet)."""
+    project joins the campaign if it was not in it yet), and each of `orders` ({number, problem, deadline}) is a
+    责令改正决定 to the project's general contractor (credit), linked to the inspection on the timeline."""
     now = now or timezone.now()
     if not selectors.can_add_project(by, project):
         raise _forbidden(_("您只能登记本单位辖区或本行业项目的检查。"))
@@ -269,6 +272,18 @@ def inspection_create(*, project, by, kind, inspected_on, findings, inspectors="
                                now=now, **item)
             except ApplicationError as exc:
                 exc.fields = {f"problems.{index}.{name}": messages for name, messages in exc.fields.items()}
+                raise
+        if orders and project.general_contractor_id is None:
+            raise _invalid("orders", _("该项目未登记施工总承包单位,不能下达责令改正决定。"))
+        for index, item in enumerate(orders):
+            try:
+                credit_services.record_create(
+                    by=by, kind=CreditKind.RECTIFICATION_ORDER, enterprise=project.general_contractor, project=project,
+                    unit=None if unit.kind == Unit.Kind.CITY else unit, date=inspected_on, number=item["number"],
+                    problem=item["problem"],
+                    deadline=item["deadline"], today=timezone.localdate(now))
+            except ApplicationError as exc:
+                exc.fields = {f"orders.{index}.{name}": messages for name, messages in exc.fields.items()}
                 raise
     return inspection
 

@@ -108,3 +108,31 @@ def test_an_inspection_of_a_picked_project_records_findings_and_opens_problems(p
                                               "unit": "150981"}]}, format="json")
     assert bad.status_code == 400 and "problems.0.unit" in bad.json()["error"]["fields"]
     assert Problem.objects.filter(campaign=campaign).count() == 2
+
+
+def test_an_inspection_can_order_the_general_contractor_to_rectify(units, api_as):
+    from credit.models import EnforcementRecord
+    from tests.factories import EnterpriseFactory
+
+    contractor = EnterpriseFactory(name="卓资县检查发现建筑有限公司")
+    ProjectFactory(code="PK-ORDER", district=units["150921"], sector=units["housing"], general_contractor=contractor)
+    ProjectFactory(code="PK-NOGC", district=units["150921"], sector=units["housing"])
+    officer = make_staff("officer", "150921", username="order_inspector")
+    client = api_as(officer)
+    today = timezone.localdate()
+    deadline = (today + dt.timedelta(days=15)).isoformat()
+    response = client.post("/api/v1/inspections/", {
+        "project": "PK-ORDER", "kind": "double_random", "inspected_on": today.isoformat(),
+        "findings": "3月以来未按月发放工资", "orders": [{"number": "卓人社责改〔2026〕31号",
+                                                      "problem": "未按月足额支付农民工工资", "deadline": deadline}]},
+        format="json")
+    assert response.status_code == 201, response.content
+    order = EnforcementRecord.objects.get(number="卓人社责改〔2026〕31号")
+    assert (order.kind, order.enterprise, order.project.code, order.unit.code, str(order.deadline)) == (
+        "rectification_order", contractor, "PK-ORDER", "150921", deadline)
+    # No general contractor registered: nothing is recorded, the field says why.
+    refused = client.post("/api/v1/inspections/", {
+        "project": "PK-NOGC", "kind": "double_random", "inspected_on": today.isoformat(), "findings": "问题",
+        "orders": [{"number": "卓人社责改〔2026〕32号", "problem": "未支付", "deadline": deadline}]}, format="json")
+    assert refused.status_code == 400 and "orders" in refused.json()["error"]["fields"]
+    assert not EnforcementRecord.objects.filter(number="卓人社责改〔2026〕32号").exists()
