@@ -65,3 +65,18 @@ def test_without_a_broker_every_commit_delivers_at_once(settings, monkeypatch, d
         services.queue_sms("13900000000", "第一条", dedupe_key="nudge-eager-1")
         services.queue_sms("13900000000", "第二条", dedupe_key="nudge-eager-2")
     assert calls == [None, None]
+
+
+def test_a_run_goes_on_until_the_backlog_is_sent_and_asks_for_help_on_each_full_batch(monkeypatch, settings):
+    from notifications.models import OutboxMessage
+
+    settings.SMS_BACKEND = "notifications.backends.ConsoleSmsBackend"
+    for n in range(25):
+        services.queue_sms("13900000000", f"第{n}条", dedupe_key=f"backlog-{n}")
+    helpers = []
+    monkeypatch.setitem(current_app.conf, "task_always_eager", False)
+    monkeypatch.setattr(services, "send_now", lambda task, **kw: helpers.append(task) or True)
+    totals = services.deliver_backlog(batch=10)
+    assert totals["sent"] == 25
+    assert not OutboxMessage.objects.filter(state="pending").exists()
+    assert helpers == [services.DELIVERY_TASK] * 2  # two full batches of ten, then five
