@@ -241,19 +241,23 @@ DELIVERY_BATCH = 200
 
 
 def deliver_backlog(batch=DELIVERY_BATCH):
-    """What one delivery run does: batches of due rows until a batch is not full. Each full batch also asks
-    another worker to help (one more run queued), so a backlog — pay day at a site, a national import — is
-    spread over the workers while delivery runs are coalesced (one per web process per second). Rows are
-    claimed with SKIP LOCKED, so runs side by side never send a row twice. Returns the summed counts."""
+    """What one delivery run does: batches of due rows until none is due. Each full batch also asks another
+    worker to help (one more run queued), so a backlog — pay day at a site, a national import — is spread over
+    the workers while delivery runs are coalesced (one per web process per second). Rows are claimed with SKIP
+    LOCKED, so runs side by side never send a row twice; a run that finds every due row held by another stops
+    (the other sends them). Returns the summed counts."""
     totals = {"sent": 0, "retry": 0, "failed": 0}
     while True:
         counts = deliver_due(limit=batch)
         for key, value in counts.items():
             totals[key] += value
-        if sum(counts.values()) < batch:
+        handled = sum(counts.values())
+        if handled == 0:
             return totals
-        if not is_eager():
+        if handled == batch and not is_eager():
             send_now(DELIVERY_TASK, what="delivery (backlog)", fallback="this run goes on alone")
+        if not OutboxMessage.objects.filter(delivery.due(timezone.now())).exists():
+            return totals
 
 
 def deliver_due(limit=DELIVERY_BATCH, now=None):

@@ -80,3 +80,26 @@ def test_a_run_goes_on_until_the_backlog_is_sent_and_asks_for_help_on_each_full_
     assert totals["sent"] == 25
     assert not OutboxMessage.objects.filter(state="pending").exists()
     assert helpers == [services.DELIVERY_TASK] * 2  # two full batches of ten, then five
+
+
+def test_a_run_whose_batch_was_partly_taken_by_another_goes_on_while_anything_is_due(settings, monkeypatch):
+    """Two runs side by side select the same oldest rows; each sends what it could claim (SKIP LOCKED), so a
+    batch can come back part-full while much is still due: the run goes on until nothing is."""
+    from notifications.models import OutboxMessage
+
+    settings.SMS_BACKEND = "notifications.backends.ConsoleSmsBackend"
+    for n in range(30):
+        services.queue_sms("13900000000", f"第{n}条", dedupe_key=f"side-{n}")
+    real = services.deliver_due
+    calls = {"n": 0}
+
+    def partly_taken(limit, now=None):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return real(limit=3)  # seven of the batch of ten were held by another run
+        return real(limit=limit, now=now)
+
+    monkeypatch.setattr(services, "deliver_due", partly_taken)
+    totals = services.deliver_backlog(batch=10)
+    assert totals["sent"] == 30
+    assert not OutboxMessage.objects.filter(state="pending").exists()
