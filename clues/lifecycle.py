@@ -175,12 +175,18 @@ def clue_url(clue_or_pk):
     return reverse("dispatch:clue", args=[getattr(clue_or_pk, "pk", clue_or_pk)])
 
 
-def _event(clue, kind, *, actor=None, from_status="", to_status="", note="", public=False, public_note="",
-           data=None, at=None):
-    return ClueEvent.objects.create(
+def _event_row(clue, kind, *, actor=None, from_status="", to_status="", note="", public=False, public_note="",
+               data=None, at=None):
+    return ClueEvent(
         clue=clue, kind=kind, at=at or timezone.now(), actor=actor,
         actor_unit_id=getattr(actor, "unit_id", None), from_status=from_status, to_status=to_status, note=note,
         is_public=public, public_note=public_note, data=data or {})
+
+
+def _event(clue, kind, **fields):
+    event = _event_row(clue, kind, **fields)
+    event.save()
+    return event
 
 
 # --- moves ------------------------------------------------------------------------------------------------
@@ -201,9 +207,15 @@ def record_received(clue, actor=None, *, started=False):
         start_received(clue)
         clue.save(update_fields=[*(clocks.CLOCKS[k].field for k in t.starts), "next_deadline_at", "is_overdue",
                                  "ladder_dirty"])
-    return _event(clue, t.event, actor=actor, to_status=Status.RECEIVED, public=True,
-                  at=clue.received_at, note=clue.get_channel_display(),
-                  public_note=_("您反映的线索已归集受理"))
+    event = received_event(clue, actor)
+    event.save()
+    return event
+
+
+def received_event(clue, actor=None):
+    """The first event of every clue (统一归集), unsaved: intake may insert it together with the clue."""
+    return _event_row(clue, TRANSITIONS["receive"].event, actor=actor, to_status=Status.RECEIVED, public=True,
+                      at=clue.received_at, note=clue.get_channel_display(), public_note=_("您反映的线索已归集受理"))
 
 
 def _perform(name, clue, by, apply):

@@ -9,13 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.api import ApplicationError
-from projects.monitoring import mark_for_warnings
+from core.bulk import ParentId, insert_together
+from notifications.services import schedule_delivery
+from projects.monitoring import after_marking, mark_for_warnings, mark_statement
 from units import reference_cache
 
 from . import lifecycle
 from .attachments import discard_stored, prepare_uploads, store_attachment
 from .models import Channel, Clue, ClueEvent
-from .notify import sms_to_complainant
+from .notify import new_clue_sms_row, sms_to_complainant
 from .triage import assess, employer_key, record_matches, retriage
 
 # No 0/O/1/I/L: a code read out over the phone must not be misheard.
@@ -77,12 +79,22 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
                 consent_at=now if consent else None, **values)
     clue.employer_key = employer_key(clue.employer_name)
     snapshot = snapshot or reference_cache.snapshot()
-    for _attempt in range(TRACKING_ATTEMPTS):
-        clue.tracking_code = new_tracking_code()
+    clue.tracking_code = new_tracking_code()
+    matches = assess(clue, snapshot)  # a read, before anything is written
+    lifecycle.start_received(clue, snapshot)
+    # Nothing but the clue, its first event, its SMS and its project's mark to write, and no transaction
+    # around us: all of it as one statement (one round trip, atomic by itself).
+    at_once = not attachments and not matches and not transaction.get_connection().in_atomic_block
+    for attempt in range(TRACKING_ATTEMPTS):
+        if attempt:
+            clue.tracking_code = new_tracking_code()
         stored = []  # files written inside the transaction: removed again unless it commits
         try:
-            with transaction.atomic():
-                _write(clue, snapshot, attachments, created_by, stored)
+            if at_once:
+                _write_at_once(clue, created_by)
+            else:
+                with transaction.atomic():
+                    _write(clue, matches, attachments, created_by, stored)
         except IntegrityError as exc:
             discard_stored(stored)
             clue.pk, clue._state.adding = None, True
@@ -106,9 +118,7 @@ def clue_create(*, channel, data, created_by=None, received_at=None, idempotency
 TRACKING_ATTEMPTS = 5
 
 
-def _write(clue, snapshot, attachments, created_by, stored):
-    matches = assess(clue, snapshot)
-    lifecycle.start_received(clue, snapshot)
+def _write(clue, matches, attachments, created_by, stored):
     clue.save(force_insert=True)
     record_matches(clue, matches)
     for upload in attachments:
@@ -116,10 +126,25 @@ def _write(clue, snapshot, attachments, created_by, stored):
     lifecycle.record_received(clue, actor=created_by, started=True)
     if clue.project_id:
         mark_for_warnings([clue.project_id])  # clues about a project feed its early warnings
-    sms_to_complainant(
-        clue,
-        _("【乌兰·薪】您反映的欠薪线索已受理,查询码 %(code)s。请凭查询码和手机号查看办理进度。")
-        % {"code": clue.tracking_code}, reason="received", new_clue=True)
+    sms_to_complainant(clue, _received_text(clue), reason="received", new_clue=True)
+
+
+def _received_text(clue):
+    return _("【乌兰·薪】您反映的欠薪线索已受理,查询码 %(code)s。请凭查询码和手机号查看办理进度。") % {
+        "code": clue.tracking_code}
+
+
+def _write_at_once(clue, created_by):
+    """The clue, its first event, the SMS to the worker and its project's mark in one statement."""
+    event = lifecycle.received_event(clue, actor=created_by)
+    event.clue_id = ParentId()
+    sms = new_clue_sms_row(clue, _received_text(clue), reason="received")
+    updates = [mark_statement(clue.project_id)] if clue.project_id else []
+    insert_together(clue, [event, *([sms] if sms is not None else [])], updates)
+    if sms is not None:
+        schedule_delivery()
+    if clue.project_id:
+        after_marking()  # clues about a project feed its early warnings
 
 
 def request_digest(channel, data, attachments):

@@ -6,8 +6,6 @@ Celery message or a broker outage only delays it until the periodic `deliver_out
 
 import datetime
 import logging
-import threading
-import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,7 +18,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from core.bulk import bulk_insert
 from core.identity import normalize_mobile
-from core.tasks import is_eager, send_now
+from core.tasks import Nudge, is_eager, send_now
 
 from . import delivery
 from .backends import get_sms_backend, send_email
@@ -35,40 +33,12 @@ MAX_BACKOFF_MINUTES = 60
 Channel, State = OutboxMessage.Channel, OutboxMessage.State
 
 
-class _DeliveryNudge:
-    """One delivery run queued per process per window, however many messages are written in it.
-
-    Each run sends every message due, so when many are written at once (pay day at one site, a national
-    import, a sweep) one run does for all of them: the first commit in a window queues a run to start at the
-    window's end; a commit inside the window is already covered, since that run starts after it. Publishing to
-    the broker costs the web worker more than writing the clue; this keeps it to one publish per second per
-    process. Without a broker (tasks run eagerly) every commit runs the delivery at once, as before."""
-
-    def __init__(self):
-        self.covered_until = 0.0
-        self.lock = threading.Lock()
-
-    def __call__(self):
-        window = settings.OUTBOX_COALESCE_SECONDS
-        if is_eager() or window <= 0:
-            send_now(DELIVERY_TASK, what="delivery", fallback="the periodic outbox run will send")
-            return
-        now = time.monotonic()
-        with self.lock:
-            if now < self.covered_until:
-                return
-            self.covered_until = now + window
-        if not send_now(DELIVERY_TASK, what="delivery", fallback="the periodic outbox run will send",
-                        countdown=window):
-            with self.lock:
-                self.covered_until = 0.0  # not queued: the next commit tries again
-
-
-_nudge = _DeliveryNudge()
+_nudge = Nudge(DELIVERY_TASK, what="delivery", fallback="the periodic outbox run will send",
+               window=lambda: settings.TASK_COALESCE_SECONDS)
 
 
 def schedule_delivery():
-    """Ask a worker to deliver soon (within OUTBOX_COALESCE_SECONDS), once the current transaction commits.
+    """Ask a worker to deliver soon (within TASK_COALESCE_SECONDS), once the current transaction commits.
     Never raises: with the broker down the rows stay pending and the periodic task sends them."""
     transaction.on_commit(_nudge)
 
@@ -92,19 +62,31 @@ def queue_sms(phone, text, *, dedupe_key, about=None, new_key=False):
 
     `new_key`: the caller knows no row can hold the key yet (it names a row created in this transaction), so
     the row is inserted without first looking for it."""
+    row = sms_row(phone, text, dedupe_key=dedupe_key, about=about)
+    if row is None:
+        return None
+    if new_key:
+        row.save(force_insert=True)
+        message, created = row, True
+    else:
+        values = {name: getattr(row, name) for name in ("channel", "recipient", "body", "about_type_id", "about_id",
+                                                         "about_label")}
+        message, created = OutboxMessage.objects.get_or_create(dedupe_key=dedupe_key, defaults=values)
+    if created:
+        schedule_delivery()
+    return message
+
+
+def sms_row(phone, text, *, dedupe_key, about=None):
+    """The unsaved outbox row of one SMS, or None when the number is not a mobile (a landline cannot receive SMS).
+    Whoever inserts it calls schedule_delivery() after."""
     try:
         phone = normalize_mobile(phone)
     except ValidationError:
         logger.info("outbox: %s is not a mobile number, SMS %s not queued", dedupe_key, dedupe_key)
         return None
-    values = {"channel": Channel.SMS, "recipient": phone, "body": str(text), **_about(about)}
-    if new_key:
-        message, created = OutboxMessage.objects.create(dedupe_key=dedupe_key, **values), True
-    else:
-        message, created = OutboxMessage.objects.get_or_create(dedupe_key=dedupe_key, defaults=values)
-    if created:
-        schedule_delivery()
-    return message
+    return OutboxMessage(channel=Channel.SMS, recipient=phone, body=str(text), dedupe_key=dedupe_key,
+                         **_about(about))
 
 
 def queue_sms_many(messages):

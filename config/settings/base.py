@@ -269,9 +269,10 @@ TASK_LABELS = {
 # Results are not stored (CELERY_RESULT_BACKEND = None): no nightly result cleanup job either.
 CELERY_RESULT_EXPIRES = None
 
-# One outbox delivery run per web process per this many seconds, however many messages are written in them
-# (notifications.services.schedule_delivery); 0 queues a run after every write.
-OUTBOX_COALESCE_SECONDS = float(os.environ.get("OUTBOX_COALESCE_SECONDS", "1"))
+# Work that a periodic task does for everything pending (deliver the outbox, evaluate marked projects) is asked
+# for at most once per web process per this many seconds, however many writes ask (core.tasks.Nudge); 0 asks
+# after every write.
+TASK_COALESCE_SECONDS = float(os.environ.get("TASK_COALESCE_SECONDS", "1"))
 
 # --- REST API --------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -93,3 +93,32 @@ def test_a_blacklisting_shows_in_the_next_submission_and_the_list_is_not_read_pe
     token = reference_cache.read_token()
     EnterpriseFactory(name="另一家劳务有限公司")  # a new enterprise, not listed: reference data unchanged
     assert reference_cache.read_token() == token
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_clue_its_event_its_sms_and_the_mark_are_one_statement():
+    """What production does (autocommit, no request transaction): one INSERT … WITH statement, no BEGIN/COMMIT."""
+    from notifications.models import OutboxMessage
+    from projects.models import Project
+    from tests.factories import ProjectFactory
+
+    project = ProjectFactory()
+    Project.objects.filter(pk=project.pk).update(warnings_dirty=False)
+    client = APIClient()
+    TriageSettings.current()
+    submit(client, 20)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/api/v1/public/clues/", body(21, project_code=project.code), format="json")
+    assert response.status_code == 201, response.content
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert not [sql for sql in statements if sql.strip().upper() in ("BEGIN", "COMMIT")], statements
+    writes = [sql for sql in statements if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "WITH"))]
+    assert len(writes) == 1 and writes[0].startswith("WITH"), statements
+    clue = Clue.objects.get(tracking_code=response.json()["tracking_code"])
+    assert clue.project_id == project.pk
+    event = clue.events.get()
+    assert (event.kind, event.to_status, event.at) == ("received", "received", clue.received_at)
+    sms = OutboxMessage.objects.get(dedupe_key=f"sms:{clue.pk}:received")
+    assert (sms.about_id, sms.recipient) == (clue.pk, "13700000021")
+    assert clue.tracking_code in sms.body
+    assert Project.objects.get(pk=project.pk).warnings_dirty

@@ -4,6 +4,7 @@ starts after the last commit of its window; outside the window (or with tasks ru
 import pytest
 from celery import current_app
 
+from core import tasks
 from notifications import services
 
 pytestmark = pytest.mark.django_db
@@ -12,11 +13,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def published(monkeypatch, settings):
     """The delivery runs handed to the broker (what send_now was asked to queue), with a broker in between."""
-    settings.OUTBOX_COALESCE_SECONDS = 1.0
+    settings.TASK_COALESCE_SECONDS = 1.0
     monkeypatch.setitem(current_app.conf, "task_always_eager", False)
-    monkeypatch.setattr(services, "_nudge", services._DeliveryNudge())
+    monkeypatch.setattr(services, "_nudge", tasks.Nudge(services.DELIVERY_TASK, what="delivery", fallback="",
+                                                        window=lambda: settings.TASK_COALESCE_SECONDS))
     clock = {"now": 1000.0}
-    monkeypatch.setattr(services.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(tasks.time, "monotonic", lambda: clock["now"])
     calls = []
 
     def record(task_name, *, what, fallback, countdown=None):
@@ -24,7 +26,7 @@ def published(monkeypatch, settings):
         return record.ok
 
     record.ok = True
-    monkeypatch.setattr(services, "send_now", record)
+    monkeypatch.setattr(tasks, "send_now", record)
     return calls, clock, record
 
 
@@ -57,10 +59,10 @@ def test_a_run_that_could_not_be_queued_is_tried_again_by_the_next_commit(publis
 
 
 def test_without_a_broker_every_commit_delivers_at_once(settings, monkeypatch, django_capture_on_commit_callbacks):
-    settings.OUTBOX_COALESCE_SECONDS = 1.0
+    settings.TASK_COALESCE_SECONDS = 1.0
     monkeypatch.setitem(current_app.conf, "task_always_eager", True)
     calls = []
-    monkeypatch.setattr(services, "send_now", lambda task, **kw: calls.append(kw.get("countdown")) or True)
+    monkeypatch.setattr(tasks, "send_now", lambda task, **kw: calls.append(kw.get("countdown")) or True)
     with django_capture_on_commit_callbacks(execute=True):
         services.queue_sms("13900000000", "第一条", dedupe_key="nudge-eager-1")
         services.queue_sms("13900000000", "第二条", dedupe_key="nudge-eager-2")
