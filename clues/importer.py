@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -388,9 +387,9 @@ def _import_row(row_number, values, *, user, report, districts, known_projects, 
         report.errors.append((row_number, errors))
         return
     try:
-        with transaction.atomic():
-            clue, created = clue_create(channel=Channel.NATIONAL_PLATFORM, data=data, created_by=user,
-                                        received_at=received_at, snapshot=snapshot)
+        # clue_create is atomic by itself (one statement, or its own transaction): a failed row leaves nothing.
+        clue, created = clue_create(channel=Channel.NATIONAL_PLATFORM, data=data, created_by=user,
+                                    received_at=received_at, snapshot=snapshot)
     except ApplicationError as exc:
         reasons = [f"{HEADER_BY_INPUT.get(k, k)}:{m}" for k, ms in exc.fields.items() for m in ms]
         report.errors.append((row_number, reasons or [exc.message]))
