@@ -16,6 +16,24 @@ class RectifyForm(forms.Form):
                                error_messages={"required": _("请填写整改佐证(如银行凭证号、照片说明)。")})
 
 
+class CampaignForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=TEXT_LIMITS["name"],
+                           error_messages={"required": _("请填写专项整治的名称。")})
+    start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                            error_messages={"required": _("请填写开始日期。"), "invalid": _("请填写有效的日期。")})
+    end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                          error_messages={"required": _("请填写结束日期。"), "invalid": _("请填写有效的日期。")})
+    scope = forms.ChoiceField(label=_("范围"), choices=Campaign.Scope.choices, initial=Campaign.Scope.GOVERNMENT,
+                              error_messages={"invalid_choice": _("请选择范围。")})
+    description = forms.CharField(label=_("工作要求"), required=False, max_length=TEXT_LIMITS["description"],
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AddProjectForm(forms.Form):
+    project = forms.CharField(label=_("项目编号"), max_length=40,
+                              error_messages={"required": _("请填写项目编号。")})
+
+
 class EmptyForm(forms.Form):
     pass
 

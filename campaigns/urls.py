@@ -8,7 +8,9 @@ app_name = "campaigns"
 
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="list"),
+    path("campaigns/new/", views.campaign_new, name="new"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="detail"),
+    path("campaigns/<int:pk>/projects/", views.campaign_add_project, name="add-project"),
     path("campaigns/<int:pk>/export.xlsx", views.campaign_xlsx, name="export"),
     path("campaigns/<int:pk>/export.pdf", views.campaign_pdf, name="pdf"),
     path("campaigns/<int:pk>/problems/<int:problem>/<str:action>/", views.problem_action, name="problem-action"),

@@ -20,7 +20,7 @@ from core.spreadsheets import xlsx_response
 from projects.selectors import units_for_filters
 
 from . import exports, risk, selectors, services
-from .forms import ACTION_FORMS, InspectionForm, PickForm, RectifyForm
+from .forms import ACTION_FORMS, AddProjectForm, CampaignForm, InspectionForm, PickForm, RectifyForm
 from .models import PROBLEM_STATES, Campaign
 
 PAGE_SIZE = 50
@@ -54,7 +54,58 @@ def _staff(view):
 def campaign_list(request):
     campaigns = list(selectors.campaign_queryset(request.user))
     return render(request, "campaigns/list.html", {
-        "rows": [(c, selectors.summary(c, request.user)) for c in campaigns]})
+        "rows": [(c, selectors.summary(c, request.user)) for c in campaigns],
+        "can_create": selectors.can_create_campaign(request.user)})
+
+
+def _put_errors(form, exc):
+    for name, problems in exc.fields.items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+    if not exc.fields:
+        form.add_error(None, exc.message)
+
+
+@_staff
+def campaign_new(request):
+    """部署专项整治: city staff name it, its period, scope and requirements; then add its key projects."""
+    if not selectors.can_create_campaign(request.user):
+        return forbidden(request, _("只有市级工作人员可以部署专项整治。"))
+    form = CampaignForm(request.POST) if request.method == "POST" else CampaignForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _put_errors(form, exc)
+        else:
+            messages.success(request, _("已部署专项整治“%(name)s”,请纳入重点项目。") % {"name": campaign.name})
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return render(request, "campaigns/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@_staff
+@require_POST
+def campaign_add_project(request, pk):
+    """纳入项目: a project of the user's district or sector (city staff: any) joins the campaign."""
+    campaign = _campaign(request, pk)
+    form = AddProjectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["project"][0])
+        return redirect("campaigns:detail", pk=campaign.pk)
+    code = form.cleaned_data["project"].strip()
+    project = selectors.visible_project(request.user, code)
+    if project is None:
+        messages.error(request, _("没有编号为“%(code)s”的项目,或您无权查看该项目。") % {"code": code[:40]})
+        return redirect("campaigns:detail", pk=campaign.pk)
+    try:
+        services.campaign_add_project(campaign=campaign, project=project, by=request.user)
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            return forbidden(request, exc.message)
+        messages.error(request, "".join(m for ms in exc.fields.values() for m in ms) or exc.message)
+    else:
+        messages.success(request, _("已将“%(name)s”纳入本次专项整治。") % {"name": project.name})
+    return redirect("campaigns:detail", pk=campaign.pk)
 
 
 def _campaign(request, pk):

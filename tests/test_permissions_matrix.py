@@ -456,6 +456,11 @@ TABLE = {
     "campaigns/": Row(PAGE, ("/campaigns/",), get=staff(200)),
     "campaigns/<int:pk>/": Row(PAGE, ("/campaigns/{campaign}/", "/campaigns/{campaign}/?state=open&district=150921"),
                                get=staff(200)),
+    # 部署 is city staff's; 纳入项目 anyone's for a project they may see (丰镇市's officer: the page says no).
+    "campaigns/new/": Row(PAGE, ("/campaigns/new/",), get=only(200, CITY), post=only(302, CITY),
+                          data={"name": "夏季专项检查", "start": "{start}", "end": "{end}", "scope": "government"}),
+    "campaigns/<int:pk>/projects/": Row(PAGE, ("/campaigns/{campaign}/projects/",), post=staff(302),
+                                        data={"project": "{second_project}"}),
     "campaigns/<int:pk>/export.xlsx": Row(PAGE, ("/campaigns/{campaign}/export.xlsx",), get=staff(200)),
     "campaigns/<int:pk>/export.pdf": Row(PAGE, ("/campaigns/{campaign}/export.pdf",), get=staff(200)),
     # 督办 is city staff's; 整改 the responsible unit's too (URL_OVERRIDES).

@@ -182,3 +182,52 @@ def test_an_inspection_of_a_picked_project_is_recorded_on_the_round_page(campaig
     assert "王检查" in client.get(f"/risk/rounds/{round.pk}/").content.decode()
     # 卓资县's officer cannot see the city's round at all.
     assert client_for(campaign["officer"]).post(url, {}).status_code == 404
+
+
+def test_city_staff_deploy_a_campaign_from_its_page_and_officers_may_not(units):
+    supervisor = make_staff("supervisor", username="deploy_supervisor")
+    client = Client()
+    client.force_login(supervisor)
+    assert 'id="campaign-new"' in client.get("/campaigns/").content.decode()
+    bad = client.post("/campaigns/new/", {"name": "", "start": "2026-12-10", "end": "2026-12-01",
+                                          "scope": "government"})
+    assert bad.status_code == 400
+    assert "请填写专项整治的名称。" in bad.content.decode()
+    assert not Campaign.objects.exists()
+    backwards = client.post("/campaigns/new/", {"name": "春节前欠薪专项检查", "start": "2026-12-10",
+                                                "end": "2026-12-01", "scope": "government"})
+    assert backwards.status_code == 400 and "结束日期不能早于开始日期。" in backwards.content.decode()
+    made = client.post("/campaigns/new/", {"name": "春节前欠薪专项检查", "start": "2026-12-01", "end": "2027-02-10",
+                                           "scope": "government", "description": "全面排查政府投资项目。"})
+    campaign = Campaign.objects.get()
+    assert made.status_code == 302 and made["Location"] == f"/campaigns/{campaign.pk}/"
+    assert (campaign.name, campaign.scope, campaign.created_by) == ("春节前欠薪专项检查", "government", supervisor)
+
+    officer = Client()
+    officer.force_login(make_staff("officer", "150921", username="deploy_officer"))
+    assert 'id="campaign-new"' not in officer.get("/campaigns/").content.decode()
+    assert officer.get("/campaigns/new/").status_code == 403
+    assert officer.post("/campaigns/new/", {"name": "x", "start": "2026-12-01", "end": "2026-12-31",
+                                            "scope": "all"}).status_code == 403
+    assert Campaign.objects.count() == 1
+
+
+def test_an_officer_adds_the_units_project_and_not_another_districts(units):
+    supervisor = make_staff("supervisor", username="add_supervisor")
+    campaign = services.campaign_create(by=supervisor, name="冬季攻坚", start=dt.date(2026, 11, 1),
+                                        end=dt.date(2027, 1, 31))
+    own = ProjectFactory(code="ADD-ZZ", district=units["150921"], is_government_invested=True)
+    ProjectFactory(code="ADD-FZ", district=units["150981"], is_government_invested=True)
+    ProjectFactory(code="ADD-PRIVATE", district=units["150921"], is_government_invested=False)
+    client = Client()
+    client.force_login(make_staff("officer", "150921", username="add_officer"))
+    url = f"/campaigns/{campaign.pk}/projects/"
+    response = client.post(url, {"project": "ADD-ZZ"}, follow=True)
+    assert "已将" in response.content.decode() and campaign.entries.filter(project=own).exists()
+    again = client.post(url, {"project": "ADD-ZZ"}, follow=True).content.decode()
+    assert "该项目已在本次专项整治中。" in again
+    elsewhere = client.post(url, {"project": "ADD-FZ"}, follow=True).content.decode()
+    assert "无权查看该项目" in elsewhere
+    outside = client.post(url, {"project": "ADD-PRIVATE"}, follow=True).content.decode()
+    assert "不在本次专项整治的范围" in outside
+    assert list(campaign.entries.values_list("project__code", flat=True)) == ["ADD-ZZ"]
