@@ -140,9 +140,9 @@ def queries_per_submission(n=20):
 def staff_user():
     from django.contrib.auth.models import Group
 
-    from accounts.models import User
-    from accounts.roles import Role
-    from units.models import Unit
+    from accounts.models import User  # after django.setup()
+    from accounts.roles import Role  # after django.setup()
+    from units.models import Unit  # after django.setup()
 
     user, _created = User.objects.get_or_create(username="bench-intake", defaults={
         "unit": Unit.objects.get(code="150900")})
@@ -174,8 +174,8 @@ def lookup_plans():
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from clues.models import Clue, TriageSettings
-    from clues.triage import find_matches
+    from clues.models import Clue, TriageSettings  # after django.setup()
+    from clues.triage import find_matches  # after django.setup()
 
     known = Clue.objects.filter(tracking_code__startswith="F", status="received", project_name__gt="").first()
     probe = Clue(complainant_phone=known.complainant_phone, complainant_id_number="110101199003071234",
@@ -235,7 +235,7 @@ def import_file(rows, tag):
 
 
 def time_import(rows):
-    from clues.importer import import_national_file
+    from clues.importer import import_national_file  # after django.setup()
 
     tag = f"{int(time.time()) % 10000:04d}"
     data = import_file(rows, tag)

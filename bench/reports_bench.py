@@ -282,10 +282,10 @@ def main():
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from clues.models import Clue
-    from reports.selectors import Period, completion_report, cumulative_working_days
-    from units.models import Unit
-    from units.workdays import SHANGHAI, WorkCalendar
+    from clues.models import Clue  # after django.setup()
+    from reports.selectors import Period, completion_report, cumulative_working_days  # after django.setup()
+    from units.models import Unit  # after django.setup()
+    from units.workdays import SHANGHAI, WorkCalendar  # after django.setup()
 
     call_command("migrate", verbosity=0)
     now = timezone.now()

@@ -77,7 +77,7 @@ def fill(total, due):
 
 
 def run_sweep():
-    from supervision.ladder import sweep
+    from supervision.ladder import sweep  # after django.setup()
 
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()

@@ -172,13 +172,13 @@ def main():
     from django.urls import reverse
     from django.utils import timezone
 
-    from accounts.models import User
-    from clues.models import Clue
-    from projects.models import Enterprise, PayrollLine, PayrollMonth, Project
-    from units.models import Unit
-    from wage_warnings.evaluation import evaluate, evaluate_marked
-    from wage_warnings.models import WageWarning
-    from wage_warnings.selectors import monitoring_board
+    from accounts.models import User  # after django.setup()
+    from clues.models import Clue  # after django.setup()
+    from projects.models import Enterprise, PayrollLine, PayrollMonth, Project  # after django.setup()
+    from units.models import Unit  # after django.setup()
+    from wage_warnings.evaluation import evaluate, evaluate_marked  # after django.setup()
+    from wage_warnings.models import WageWarning  # after django.setup()
+    from wage_warnings.selectors import monitoring_board  # after django.setup()
 
     call_command("migrate", verbosity=0)
     today = timezone.localdate()
@@ -290,9 +290,9 @@ def upload_payroll(count, by, today):
 
     from openpyxl import Workbook
 
-    from core.identity import resident_id_check_char
-    from projects import payroll
-    from projects.models import PayrollMonth, Project
+    from core.identity import resident_id_check_char  # after django.setup()
+    from projects import payroll  # after django.setup()
+    from projects.models import PayrollMonth, Project  # after django.setup()
 
     project = Project.objects.filter(status="under_way").order_by("pk").first()
     month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)

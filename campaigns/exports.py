@@ -1,16 +1,14 @@
 """The campaign's summary as XLSX (one sheet per table) and as an A4 PDF in Chinese (an embedded CJK font)."""
 
 import io
-from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from core.pdf import cjk_font
 from core.spreadsheets import write_sheet
 
-PDF_FONTS = [("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-             ("/usr/share/fonts/truetype/arphic/uming.ttc", 0)]
 PDF_TYPE = "application/pdf"
 
 
@@ -50,22 +48,6 @@ def campaign_workbook(campaign, figures):
     return workbook
 
 
-def _font():
-    from reportlab.pdfbase import pdfmetrics  # heavy: loaded only when a file is made
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # heavy: loaded only when a file is made
-    from reportlab.pdfbase.ttfonts import TTFont  # heavy: loaded only when a file is made
-
-    if "CampaignCJK" in pdfmetrics.getRegisteredFontNames():
-        return "CampaignCJK"
-    for path, index in PDF_FONTS:
-        if Path(path).exists():
-            pdfmetrics.registerFont(TTFont("CampaignCJK", path, subfontIndex=index))
-            return "CampaignCJK"
-    # No CJK TrueType font on this machine: a built-in CID font still opens, if not embedded.
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
-
-
 def campaign_pdf(campaign, figures):
     from reportlab.lib import colors  # heavy: loaded only when a file is made
     from reportlab.lib.pagesizes import A4, landscape  # heavy: loaded only when a file is made
@@ -79,7 +61,7 @@ def campaign_pdf(campaign, figures):
         TableStyle,
     )
 
-    font = _font()
+    font = cjk_font()
     heading = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1, wordWrap="CJK")
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=13, wordWrap="CJK")
     cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10, wordWrap="CJK")

@@ -9,9 +9,14 @@ those of the projects of the unit's district or sector and the problems the unit
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, Role, has_any_role
+from accounts.roles import STAFF_ROLES, has_any_role
 from projects.models import Enterprise, Project
-from projects.selectors import project_queryset, project_visible_queryset
+from projects.selectors import (  # who may see which project: one definition, the registry's
+    is_city_staff,
+    officer_unit_id,
+    project_queryset,
+    project_visible_queryset,
+)
 from units.models import Unit
 
 from . import risk
@@ -23,18 +28,8 @@ FIGURES = ("projects", "problems_found", "problems_rectified", "problems_outstan
 
 # --- who may see and do what -----------------------------------------------------------------------------------
 
-def is_city_staff(user):
-    return has_any_role(user, CITY_WIDE_ROLES)
-
-
 def is_staff_member(user):
     return has_any_role(user, STAFF_ROLES)
-
-
-def officer_unit_id(user):
-    if user.is_authenticated and user.has_role(Role.OFFICER) and user.unit_id:
-        return user.unit_id
-    return None
 
 
 def campaign_queryset(user):

@@ -8,9 +8,9 @@ class CreditConfig(AppConfig):
 
     def ready(self):
         # Imported once the app registry is ready: models cannot be imported while apps load.
-        from projects.hooks import register_panel
+        from projects.hooks import register_panel  # app registry ready only now
 
-        from .views import project_credit_panel
+        from .views import project_credit_panel  # app registry ready only now
 
         # The project page shows its enforcement records and, in red, any party on the blacklist.
         register_panel("project_warnings", project_credit_panel)

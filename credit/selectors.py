@@ -15,9 +15,9 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import CITY_WIDE_ROLES, Role, has_any_role
 from core.identity import mask_resident_id
 from projects.models import Enterprise, Project
+from projects.selectors import is_city_staff, officer_unit_id  # the registry's definition of both
 from units.models import Unit
 
 from .models import LIST_KINDS, EnforcementRecord, Kind
@@ -26,16 +26,6 @@ REPORT_UNIT_KINDS = (Unit.Kind.DISTRICT, Unit.Kind.DEPARTMENT)
 
 
 # --- who may see and do what -----------------------------------------------------------------------------------
-
-def is_city_staff(user):
-    return user.is_authenticated and has_any_role(user, CITY_WIDE_ROLES)
-
-
-def officer_unit_id(user):
-    if user.is_authenticated and user.has_role(Role.OFFICER) and user.unit_id:
-        return user.unit_id
-    return None
-
 
 def unit_projects(unit_id):
     return Project.objects.filter(Q(district_id=unit_id) | Q(sector_id=unit_id))

@@ -24,6 +24,7 @@ from clues.selectors import clue_visible_queryset
 from clues.triage import employer_key, refresh_employer_colour
 from core.api import ApplicationError, Conflict
 from core.identity import parse_resident_id
+from core.months import add_months
 from notifications.services import notify_unit_officers
 from projects.models import Enterprise, Project, ProjectEvent
 from projects.monitoring import mark_enterprise_projects
@@ -59,18 +60,6 @@ def add_years(day, years):
         return day.replace(year=day.year + years)
     except ValueError:
         return dt.date(day.year + years, 3, 1)
-
-
-def add_months(day, months):
-    """The same day `months` later, or the month's last day when it has no such day (31 August + 6 = 28/29 Feb)."""
-    year, index = divmod(day.year * 12 + day.month - 1 + months, 12)
-    month = index + 1
-    for candidate in range(day.day, 27, -1):
-        try:
-            return dt.date(year, month, candidate)
-        except ValueError:
-            continue
-    return dt.date(year, month, min(day.day, 28))
 
 
 def default_removal_date(kind, listed_on):

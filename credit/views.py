@@ -150,7 +150,7 @@ def _detail(request, record, bound=None, action_error="", status=200):
         "record": record, "state": record.state(today), "overdue": record.is_overdue(today), "forms": forms,
         "persons": selectors.masked_persons(record), "action_error": action_error,
         "decision_deadline": decision_deadline, "clues": list(clue_visible_queryset(request.user).filter(
-            pk__in=[c.pk for c in record.clues.all()])),
+            pk__in=record.clues.values("pk"))),
     }, status=status)
 
 

@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import staff_set_role
 from core.identity import credit_code_check_char, resident_id_check_char
+from core.months import add_months, month_start
 from projects import payroll, services
 from projects.models import Duty, Enterprise, PayrollMonth, Project, ProjectEvent, ProjectParty
 from units.models import Unit
@@ -69,17 +70,6 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋�
 GIVEN = ["建国", "海军", "志强", "春生", "永刚", "文斌", "国庆", "二虎", "三宝", "金山", "玉林", "东升", "俊峰", "占军",
          "利民", "宝柱", "海龙", "晓东", "红梅", "桂兰", "秀英", "凤琴", "志平", "来福", "满仓", "拴柱", "润生", "福全"]
 TEAMS = ["钢筋班", "木工班", "瓦工班", "架子工班", "水电班", "杂工班"]
-
-
-def _months_back(today, count):
-    month = today.replace(day=1)
-    for _ in range(count):
-        month = (month - dt.timedelta(days=1)).replace(day=1)
-    return month
-
-
-def _next_month(month):
-    return (month + dt.timedelta(days=32)).replace(day=1)
 
 
 def _aware(day, hour=10):
@@ -161,7 +151,7 @@ def _duties(project, index, problem, manager, officer, start):
 
 def _lines(index, month, problem, months_ago, workers):
     """The payroll of `month`: every worker paid on the 10th of the next month, except what `problem` says."""
-    paid_on = _next_month(month) + dt.timedelta(days=9)
+    paid_on = add_months(month, 1) + dt.timedelta(days=9)
     rows = []
     for n in range(workers):
         line = {**_worker(index, n), "days_worked": str(20 + n % 7)}
@@ -182,7 +172,7 @@ def _year(project, index, problem, manager, today):
     """Allocations and payrolls from the project's start up to the last month whose wages are due by now."""
     workers = PROJECTS[index][9]
     month = project.start_date.replace(day=1)
-    last_month = _months_back(today, 1)
+    last_month = add_months(month_start(today), -1)
     while month <= last_month:
         months_ago = (today.year - month.year) * 12 + today.month - month.month
         if project.is_government_invested and not (problem == "no_allocation" and months_ago <= 2):
@@ -203,7 +193,7 @@ def _year(project, index, problem, manager, today):
                                              source_name=f"{month:%Y%m}工资表.xlsx")
                 PayrollMonth.objects.filter(pk=stored.pk).update(uploaded_at=_aware(paid_on, 16))
                 _backdate(project, "payroll_uploaded", paid_on)
-        month = _next_month(month)
+        month = add_months(month, 1)
 
 
 @transaction.atomic
@@ -217,7 +207,7 @@ def seed_monitoring(password, today=None):
     enterprises = _enterprises()
     for index, (code, name, district, sector, developer, contractor, sum_wan, government, problem, _workers) \
             in enumerate(PROJECTS):
-        start = _months_back(today, 13 - index % 4)
+        start = add_months(month_start(today), -(13 - index % 4))
         defaults = {"district": units[district], "sector": units[sector],
                     "developer": enterprises[developer], "general_contractor": enterprises[contractor],
                     "developer_name": enterprises[developer].name, "contractor_name": enterprises[contractor].name,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import CITY_WIDE_ROLES, Role, has_any_role
 from core.identity import mask_mobile, mask_resident_id, normalize_mobile, parse_resident_id
+from core.months import add_months, month_start
 from units.models import Unit
 
 from .models import (
@@ -294,12 +295,8 @@ def _missing_text(kind, project, today):
 
 # --- allocations and payroll -------------------------------------------------------------------------------
 
-def month_start(day):
-    return day.replace(day=1)
-
-
 def previous_month(day):
-    return month_start(month_start(day) - dt.timedelta(days=1))
+    return add_months(month_start(day), -1)
 
 
 def month_label(month):

@@ -3,7 +3,6 @@
 import csv
 import io
 from decimal import Decimal
-from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,13 +12,12 @@ from openpyxl import Workbook
 from clues.models import Clue
 from clues.personal_data import ID_NUMBER, PHONE, masked_values, record_views
 from clues.selectors import can_see_personal_data, clue_visible_queryset
+from core.pdf import cjk_font
 from core.spreadsheets import local_minute, rate_cell, safe_text, write_sheet
 from units.models import Unit
 
 EXPORT_MAX_ROWS = 100_000
 VISIBILITY_CHUNK = 2000
-PDF_FONTS = [("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-             ("/usr/share/fonts/truetype/arphic/uming.ttc", 0)]
 
 
 class TooManyRows(Exception):
@@ -143,23 +141,6 @@ def report_workbook(report):
     return workbook
 
 
-def _pdf_font():
-    from reportlab.pdfbase import pdfmetrics  # heavy: loaded only when a file is made
-    from reportlab.pdfbase.ttfonts import TTFont  # heavy: loaded only when a file is made
-
-    if "ReportCJK" in pdfmetrics.getRegisteredFontNames():
-        return "ReportCJK"
-    for path, index in PDF_FONTS:
-        if Path(path).exists():
-            pdfmetrics.registerFont(TTFont("ReportCJK", path, subfontIndex=index))
-            return "ReportCJK"
-    # No CJK TrueType font on this machine: a built-in CID font still opens, if not embedded.
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # heavy: loaded only when a file is made
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
-
-
 def report_pdf(report):
     """The report as an A4 landscape PDF with an embedded Chinese font."""
     from reportlab.lib import colors  # heavy: loaded only when a file is made
@@ -174,7 +155,7 @@ def report_pdf(report):
         TableStyle,
     )
 
-    font = _pdf_font()
+    font = cjk_font()
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1, wordWrap="CJK")
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=13, wordWrap="CJK")
     cell = ParagraphStyle("cell", fontName=font, fontSize=7, leading=9, wordWrap="CJK")

@@ -6,9 +6,7 @@ and again on demand at download when the task never ran (a broker outage loses n
 
 import io
 import logging
-import os
 from decimal import Decimal
-from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from clues.selectors import can_see_all_clues
+from core.pdf import cjk_font
 from core.tasks import queue_after_commit
 from units.workdays import SHANGHAI
 
@@ -31,7 +30,6 @@ logger = logging.getLogger(__name__)
 
 RENDER_TASK = "supervision.tasks.render_letter_files"
 DEFAULT_ISSUER = "乌兰察布市人力资源和社会保障局"
-CJK_FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 STEP_FOR_KIND = {
     Letter.Kind.REMINDER: LadderStep.REMINDER,
     Letter.Kind.SUPERVISION: LadderStep.SUPERVISION,
@@ -229,22 +227,6 @@ def _addressee(letter):
     return letter.unit.full_name or letter.unit.name
 
 
-@lru_cache(maxsize=1)
-def _pdf_font():
-    """The name of a registered CJK font: WenQuanYi Zen Hei embedded (subset), else the non-embedded
-    STSong-Light that viewers without Chinese fonts show as boxes."""
-    from reportlab.pdfbase import pdfmetrics  # heavy: loaded only when a file is made
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # heavy: loaded only when a file is made
-    from reportlab.pdfbase.ttfonts import TTFont  # heavy: loaded only when a file is made
-
-    if os.path.exists(CJK_FONT_PATH):
-        pdfmetrics.registerFont(TTFont("WQY", CJK_FONT_PATH, subfontIndex=0))
-        return "WQY"
-    logger.warning("letters: %s is missing; the PDF font will not be embedded", CJK_FONT_PATH)
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
-
-
 def render_pdf(letter):
     """The letter as an A4 PDF in the official-letter layout, with a CJK font embedded."""
     from reportlab.lib import colors  # heavy: loaded only when a file is made
@@ -261,7 +243,7 @@ def render_pdf(letter):
         TableStyle,
     )
 
-    font = _pdf_font()
+    font = cjk_font()
 
     def style(name, size, **kwargs):
         return ParagraphStyle(name, fontName=font, fontSize=size, leading=kwargs.pop("leading", size * 1.6),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from clues.models import Clue, RiskColor
 from clues.models import Status as ClueStatus
+from core.months import add_months, month_end
 from projects.models import Duty, LabourAllocation, PayrollMonth, Project, ProjectParty, Verification
 from units.reference import DISTRICTS
 from units.workdays import SHANGHAI
@@ -51,13 +52,6 @@ CENT = Decimal("0.01")
 
 # --- months ------------------------------------------------------------------------------------------------
 
-def add_months(month, n):
-    year, index = divmod(month.year * 12 + month.month - 1 + n, 12)
-    return dt.date(year, index + 1, 1)
-
-
-def month_end(month):
-    return add_months(month, 1) - dt.timedelta(days=1)
 
 
 def period_of(month):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CITY_WIDE_ROLES, Role, has_any_role
+from core.months import add_months, month_end
 from projects.models import Duty, PayrollMonth, Project, Verification
 from units.models import Unit
 from units.workdays import SHANGHAI
@@ -23,7 +24,7 @@ from units.workdays import SHANGHAI
 from .evaluation import no_jit
 from .models import EvaluationRun, Level, Rule, WageWarning
 from .reference import RULES
-from .rules import CATALOGUE, PAID_DEPOSIT_KINDS, add_months, month_end, period_of
+from .rules import CATALOGUE, PAID_DEPOSIT_KINDS, period_of
 
 State = WageWarning.State
 BOARD_UNIT_KINDS = (Unit.Kind.DISTRICT, Unit.Kind.DEPARTMENT)

@@ -3,7 +3,6 @@ project page, the 劳资专管员 uploading a payroll from a phone (a bad row, t
 checking their own wages from the project's QR page and starting a clue from a short month."""
 
 import csv
-import datetime as dt
 import io
 
 import pytest
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import staff_set_role
+from core.months import add_months, month_start
 from projects import payroll, services
 from projects.models import Duty, PayrollMonth, Verification
 from tests.browser.test_report_board import log_in
@@ -28,10 +28,7 @@ PHONE = {"width": 390, "height": 844}
 
 def months_back(count):
     """The first day of the month `count` months before this one (1 = last month)."""
-    month = timezone.localdate().replace(day=1)
-    for _ in range(count):
-        month = (month - dt.timedelta(days=1)).replace(day=1)
-    return month
+    return add_months(month_start(timezone.localdate()), -count)
 
 
 def _project(**extra):

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import Campaign, InspectionRound, Problem
+from credit.models import EnforcementRecord
 from tests.conftest import make_staff
-from tests.factories import ClueFactory, ProjectFactory, WarningFactory
+from tests.factories import ClueFactory, EnterpriseFactory, ProjectFactory, WarningFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,9 +112,6 @@ def test_an_inspection_of_a_picked_project_records_findings_and_opens_problems(p
 
 
 def test_an_inspection_can_order_the_general_contractor_to_rectify(units, api_as):
-    from credit.models import EnforcementRecord
-    from tests.factories import EnterpriseFactory
-
     contractor = EnterpriseFactory(name="卓资县检查发现建筑有限公司")
     ProjectFactory(code="PK-ORDER", district=units["150921"], sector=units["housing"], general_contractor=contractor)
     ProjectFactory(code="PK-NOGC", district=units["150921"], sector=units["housing"])

@@ -13,6 +13,7 @@ from django.utils import timezone
 from campaigns import risk
 from campaigns.models import RiskWeight
 from campaigns.selectors import project_ranking
+from credit import services as credit_services
 from projects.models import ProjectParty
 from tests.conftest import make_staff
 from tests.factories import ClueFactory, DutyFactory, EnterpriseFactory, ProjectFactory, WarningFactory
@@ -132,8 +133,6 @@ def test_the_ranking_takes_the_same_queries_for_3_projects_as_for_30(units):
 
 
 def test_enforcement_records_add_their_reasons_to_the_project_and_the_enterprise(risky, units):
-    from credit import services as credit_services
-
     officer = make_staff("officer", "150921", username="risk_enforcer")
     contractor, project = risky["contractor"], risky["project"]
     today = timezone.localdate()

@@ -11,6 +11,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from clues.models import Clue, TriageSettings
+from notifications.models import OutboxMessage
+from projects.models import Project
+from tests.factories import EnterpriseFactory, ProjectFactory
 from units import reference_cache
 from units.models import Unit, WorkingDayOverride
 
@@ -81,8 +84,6 @@ def test_a_new_holiday_moves_the_next_deadline_at_once():
 
 
 def test_a_blacklisting_shows_in_the_next_submission_and_the_list_is_not_read_per_clue():
-    from tests.factories import EnterpriseFactory
-
     client = APIClient()
     listed = EnterpriseFactory(name="乌兰察布市某某建筑劳务有限公司")
     assert submit(client, 7).risk_color != "red"
@@ -98,10 +99,6 @@ def test_a_blacklisting_shows_in_the_next_submission_and_the_list_is_not_read_pe
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_the_clue_its_event_its_sms_and_the_mark_are_one_statement():
     """What production does (autocommit, no request transaction): one INSERT … WITH statement, no BEGIN/COMMIT."""
-    from notifications.models import OutboxMessage
-    from projects.models import Project
-    from tests.factories import ProjectFactory
-
     project = ProjectFactory()
     Project.objects.filter(pk=project.pk).update(warnings_dirty=False)
     client = APIClient()

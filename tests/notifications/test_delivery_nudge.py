@@ -6,6 +6,7 @@ from celery import current_app
 
 from core import tasks
 from notifications import services
+from notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,6 @@ def test_without_a_broker_every_commit_delivers_at_once(settings, monkeypatch, d
 
 
 def test_a_run_goes_on_until_the_backlog_is_sent_and_asks_for_help_on_each_full_batch(monkeypatch, settings):
-    from notifications.models import OutboxMessage
 
     settings.SMS_BACKEND = "notifications.backends.ConsoleSmsBackend"
     for n in range(25):
@@ -87,8 +87,6 @@ def test_a_run_goes_on_until_the_backlog_is_sent_and_asks_for_help_on_each_full_
 def test_a_run_whose_batch_was_partly_taken_by_another_goes_on_while_anything_is_due(settings, monkeypatch):
     """Two runs side by side select the same oldest rows; each sends what it could claim (SKIP LOCKED), so a
     batch can come back part-full while much is still due: the run goes on until nothing is."""
-    from notifications.models import OutboxMessage
-
     settings.SMS_BACKEND = "notifications.backends.ConsoleSmsBackend"
     for n in range(30):
         services.queue_sms("13900000000", f"第{n}条", dedupe_key=f"side-{n}")
